@@ -1,0 +1,93 @@
+package io.trustfl.privacy;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Per-example clipping math: L2 norms of float vectors accumulated in double, and the clip factor
+ * {@code min(1, C/‖g‖)} of DP-SGD (Abadi et al. 2016). A vector with a NaN or infinite element has no norm:
+ * {@link #l2Norm} returns NaN for it and callers must reject it rather than clip it into a sum.
+ *
+ * <p>Pure functions; thread-safe.
+ */
+public final class ClipMath {
+  private ClipMath() {}
+
+  /**
+   * L2 norm of {@code v[off … off+len)}, accumulated in double; NaN when any element is NaN or infinite.
+   * Huge finite elements cannot overflow the double accumulator (float max squared is about 1.2e77).
+   */
+  public static double l2Norm(float[] v, int off, int len) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      double a = v[off + i], b = v[off + i + 1], c = v[off + i + 2], d = v[off + i + 3];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (; i < len; i++) {
+      double a = v[off + i];
+      s0 += a * a;
+    }
+    double sum = (s0 + s1) + (s2 + s3);
+    return finiteOrNaN(sum);
+  }
+
+  /** L2 norm of {@code len} floats of {@code v} starting at absolute index {@code off}; see {@link #l2Norm(float[], int, int)}. */
+  public static double l2Norm(FloatBuffer v, int off, int len) {
+    if (v.hasArray()) {
+      return l2Norm(v.array(), v.arrayOffset() + off, len);
+    }
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      double a = v.get(off + i), b = v.get(off + i + 1), c = v.get(off + i + 2), d = v.get(off + i + 3);
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (; i < len; i++) {
+      double a = v.get(off + i);
+      s0 += a * a;
+    }
+    return finiteOrNaN((s0 + s1) + (s2 + s3));
+  }
+
+  /** L2 norm of a double vector; NaN when any element is NaN or infinite. */
+  public static double l2Norm(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x * x;
+    }
+    return finiteOrNaN(s);
+  }
+
+  private static double finiteOrNaN(double sumOfSquares) {
+    // A NaN element makes the sum NaN; an infinite element makes it +Inf. Finite floats cannot reach +Inf.
+    return Double.isFinite(sumOfSquares) ? Math.sqrt(sumOfSquares) : Double.NaN;
+  }
+
+  /**
+   * The clip factor {@code min(1, clipNorm / norm)}; 1 for a zero vector.
+   *
+   * @param norm a finite norm ≥ 0
+   * @param clipNorm the clip norm C, finite and &gt; 0
+   * @throws IllegalArgumentException if {@code norm} is not finite: such a vector must be rejected, not clipped
+   */
+  public static double clipFactor(double norm, double clipNorm) {
+    if (!(norm >= 0) || Double.isInfinite(norm)) {
+      throw new IllegalArgumentException("norm must be finite and >= 0 (reject non-finite vectors), got " + norm);
+    }
+    return norm <= clipNorm ? 1.0 : clipNorm / norm;
+  }
+
+  /** Validates a clip norm: finite and &gt; 0. */
+  public static double requireClipNorm(double clipNorm) {
+    if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("clipNorm must be finite and > 0, got " + clipNorm);
+    }
+    return clipNorm;
+  }
+}
