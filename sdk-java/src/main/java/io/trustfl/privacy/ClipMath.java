@@ -17,21 +17,27 @@ public final class ClipMath {
    * Huge finite elements cannot overflow the double accumulator (float max squared is about 1.2e77).
    */
   public static double l2Norm(float[] v, int off, int len) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    // Eight independent accumulators: the double additions form eight dependency chains instead of one, which
+    // roughly halves the time of this latency-bound loop on C2 (it does not vectorize floating-point reductions).
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int i = 0;
-    for (; i + 3 < len; i += 4) {
+    for (; i + 7 < len; i += 8) {
       double a = v[off + i], b = v[off + i + 1], c = v[off + i + 2], d = v[off + i + 3];
+      double e = v[off + i + 4], f = v[off + i + 5], g = v[off + i + 6], h = v[off + i + 7];
       s0 += a * a;
       s1 += b * b;
       s2 += c * c;
       s3 += d * d;
+      s4 += e * e;
+      s5 += f * f;
+      s6 += g * g;
+      s7 += h * h;
     }
     for (; i < len; i++) {
       double a = v[off + i];
       s0 += a * a;
     }
-    double sum = (s0 + s1) + (s2 + s3);
-    return finiteOrNaN(sum);
+    return finiteOrNaN(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
   }
 
   /** L2 norm of {@code len} floats of {@code v} starting at absolute index {@code off}; see {@link #l2Norm(float[], int, int)}. */
