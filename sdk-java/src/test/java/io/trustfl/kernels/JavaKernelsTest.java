@@ -126,6 +126,16 @@ class JavaKernelsTest {
   }
 
   @Test
+  void aNegativeWeightLateInTheBatchLeavesTheSumUntouched() {
+    // Rows before the bad weight must not have been added when the call throws: nothing is half-written.
+    float[] rows = {1, 2, 3, 4, 5, 6};
+    DoubleBuffer sum = DoubleBuffer.wrap(new double[] {7, 8});
+    assertThrows(IllegalArgumentException.class, () -> k.clipAndAccumulate(FloatBuffer.wrap(rows), 3, 2,
+        FloatBuffer.wrap(new float[] {1, 1, -0.5f}), 100.0, sum, null));
+    assertArrayEquals(new double[] {7, 8}, sum.array());
+  }
+
+  @Test
   void rejectsBadArgumentsWithPreciseMessages() {
     DoubleBuffer sum = DoubleBuffer.allocate(2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
