@@ -1,0 +1,314 @@
+// Clipping, aggregation and linear-layer kernels. All arithmetic is IEEE binary64 (the library is compiled with
+// -ffp-contract=off): norms and sums accumulate float inputs in double, as the Java reference does.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "pool.h"
+#include "simd.h"
+#include "trustfl_cpu.h"
+
+using tfl::Context;
+using tfl::v8d;
+
+namespace {
+
+// Sum of squares of n floats in double, 32 lanes of partial sums. Returns +Inf/NaN when an element is Inf/NaN.
+TFL_CLONES double sumsq(const float* x, long n) {
+  v8d a0 = tfl::splat(0), a1 = a0, a2 = a0, a3 = a0;
+  long i = 0;
+  for (; i + 32 <= n; i += 32) {
+    v8d x0 = tfl::load8(x + i), x1 = tfl::load8(x + i + 8), x2 = tfl::load8(x + i + 16), x3 = tfl::load8(x + i + 24);
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+    a2 += x2 * x2;
+    a3 += x3 * x3;
+  }
+  for (; i + 8 <= n; i += 8) {
+    v8d x0 = tfl::load8(x + i);
+    a0 += x0 * x0;
+  }
+  double s = tfl::hsum((a0 + a1) + (a2 + a3));
+  for (; i < n; i++) {
+    double v = x[i];
+    s += v * v;
+  }
+  return s;
+}
+
+// Sum of n floats in double (the streaming read-reduce baseline).
+TFL_CLONES double sumf(const float* x, long n) {
+  v8d a0 = tfl::splat(0), a1 = a0, a2 = a0, a3 = a0;
+  long i = 0;
+  for (; i + 32 <= n; i += 32) {
+    a0 += tfl::load8(x + i);
+    a1 += tfl::load8(x + i + 8);
+    a2 += tfl::load8(x + i + 16);
+    a3 += tfl::load8(x + i + 24);
+  }
+  double s = tfl::hsum((a0 + a1) + (a2 + a3));
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+// y[j] += a * x[j]: the product and the sum rounded separately, as in Java.
+TFL_CLONES void axpy(double a, const float* __restrict x, double* __restrict y, long n) {
+  for (long j = 0; j < n; j++) y[j] += a * static_cast<double>(x[j]);
+}
+
+TFL_CLONES void addd(const double* __restrict x, double* __restrict y, long n) {
+  for (long j = 0; j < n; j++) y[j] += x[j];
+}
+
+// Dot product of two float vectors in double.
+TFL_CLONES double dotf(const float* x, const float* y, long n) {
+  v8d a0 = tfl::splat(0), a1 = a0;
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a0 += tfl::load8(x + i) * tfl::load8(y + i);
+    a1 += tfl::load8(x + i + 8) * tfl::load8(y + i + 8);
+  }
+  double s = tfl::hsum(a0 + a1);
+  for (; i < n; i++) s += static_cast<double>(x[i]) * y[i];
+  return s;
+}
+
+// Splits [0, n) into `parts` contiguous ranges whose starts are multiples of `align`.
+inline void split(long n, int parts, int t, long align, long* lo, long* hi) {
+  long units = (n + align - 1) / align;
+  long per = units / parts, rem = units % parts;
+  long u0 = t * per + std::min<long>(t, rem);
+  long u1 = u0 + per + (t < rem ? 1 : 0);
+  *lo = std::min(n, u0 * align);
+  *hi = std::min(n, u1 * align);
+}
+
+// Number of pool threads worth using for `bytes` of streamed memory: one thread per 256 KiB, at least one.
+inline int threadsFor(const Context* c, double bytes) {
+  long want = static_cast<long>(bytes / (256.0 * 1024)) + 1;
+  return static_cast<int>(std::min<long>(c->pool.size(), want));
+}
+
+constexpr long kColumnBlock = 2048;  // doubles of the accumulator kept in L1 while a tile of rows is added
+
+}  // namespace
+
+long long tfl_ctx_create(int threads, int tileRows) {
+  if (threads <= 0) {
+    threads = static_cast<int>(std::thread::hardware_concurrency());
+    if (threads <= 0) threads = 1;
+  }
+  long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  if (l2 <= 0) l2 = 1L << 20;
+  if (l3 <= 0) l3 = 8L << 20;
+  Context* c = new Context(threads, tileRows > 0 ? tileRows : 0, l2, l3);
+  return static_cast<long long>(reinterpret_cast<intptr_t>(c));
+}
+
+void tfl_ctx_destroy(long long h) { delete tfl::ctx(h); }
+
+int tfl_ctx_threads(long long h) { return tfl::ctx(h)->pool.size(); }
+
+const char* tfl_isa() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+      && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd")) {
+    return "x86-64-v4 (AVX-512)";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2")) {
+    return "x86-64-v3 (AVX2)";
+  }
+  return "x86-64 (SSE2)";
+}
+
+long long tfl_noop(long long x) { return x; }
+
+// Each task owns a contiguous range of columns. Rows are processed in tiles of R rows: every task computes the
+// partial sums of squares of the tile's rows over its columns (reading them from memory into its cache), the
+// tasks meet at a barrier, each combines the partials of every row in a fixed order (so all agree on the norms),
+// and then adds the scaled rows to its columns of the sum, column block by column block, while the tile is still
+// in its cache. Each row is therefore read from main memory once, and the sum is written in place.
+namespace {
+
+// The clip-and-accumulate core: weights from floats (wf), from doubles (wd) or all ones (both null).
+int clipCore(long long h, const float* rows, int batch, int dim, const float* wf, const double* wd, double clip,
+    double* sum, double* norms) {
+  Context* c = tfl::ctx(h);
+  const long D = dim;
+  int T = threadsFor(c, static_cast<double>(batch) * D * 4);
+  T = static_cast<int>(std::min<long>(T, std::max<long>(1, D / 64)));
+  long chunk = (D + T - 1) / T;
+  long R = c->tileRows;
+  if (R <= 0) {
+    // A tile (R rows of one task's columns) and that task's accumulator columns should fit in half its L2; when a
+    // row chunk alone is larger, take a few rows anyway (they stay in the shared L3).
+    long budget = c->l2 / 2 - chunk * 8;
+    R = budget > 0 ? budget / (chunk * 4) : 0;
+    if (R < 8) R = std::max<long>(1, std::min<long>(8, (c->l3 / 4) / (D * 4)));
+    R = std::min<long>(R, 256);
+  }
+  R = std::min<long>(R, batch);
+  std::vector<double> partial(2 * static_cast<size_t>(T) * R);
+  std::vector<int> acceptedPerTask(T, 0);
+  tfl::Barrier barrier(T);
+  auto task = [&](int t) {
+    long c0, c1;
+    split(D, T, t, 16, &c0, &c1);
+    std::vector<double> scale(R);
+    int accepted = 0;
+    int parity = 0;
+    for (long r0 = 0; r0 < batch; r0 += R, parity ^= 1) {
+      long rn = std::min<long>(R, batch - r0);
+      double* mine = &partial[(static_cast<size_t>(parity) * T + t) * R];
+      for (long r = 0; r < rn; r++) {
+        mine[r] = c1 > c0 ? sumsq(rows + (r0 + r) * D + c0, c1 - c0) : 0.0;
+      }
+      barrier.wait();
+      for (long r = 0; r < rn; r++) {
+        double ss = 0;
+        for (int u = 0; u < T; u++) ss += partial[(static_cast<size_t>(parity) * T + u) * R + r];
+        double norm = std::isfinite(ss) ? std::sqrt(ss) : NAN;
+        double w = wf != nullptr ? static_cast<double>(wf[r0 + r]) : wd != nullptr ? wd[r0 + r] : 1.0;
+        if (t == 0) norms[r0 + r] = norm;
+        if (std::isnan(norm) || !std::isfinite(w)) {
+          scale[r] = 0.0;
+          continue;
+        }
+        accepted++;
+        double f = norm <= clip ? 1.0 : clip / norm;
+        scale[r] = w * f;
+      }
+      for (long b0 = c0; b0 < c1; b0 += kColumnBlock) {
+        long bn = std::min(kColumnBlock, c1 - b0);
+        for (long r = 0; r < rn; r++) {
+          if (scale[r] != 0.0) axpy(scale[r], rows + (r0 + r) * D + b0, sum + b0, bn);
+        }
+      }
+    }
+    acceptedPerTask[t] = accepted;
+  };
+  c->pool.run(T, task);
+  return acceptedPerTask[0];
+}
+
+}  // namespace
+
+int tfl_clip_accumulate(long long h, const float* rows, int batch, int dim, const float* weights, double clip,
+    double* sum, double* norms) {
+  return clipCore(h, rows, batch, dim, weights, nullptr, clip, sum, norms);
+}
+
+int tfl_accumulate_update(long long h, const float* update, int dim, double weight, double clip, double* sum,
+    double* norm) {
+  return clipCore(h, update, 1, dim, nullptr, &weight, clip, sum, norm);
+}
+
+double tfl_sum(long long h, const float* x, long long n) {
+  Context* c = tfl::ctx(h);
+  int T = threadsFor(c, static_cast<double>(n) * 4);
+  std::vector<double> part(T);
+  c->pool.run(T, [&](int t) {
+    long lo, hi;
+    split(n, T, t, 16, &lo, &hi);
+    part[t] = sumf(x + lo, hi - lo);
+  });
+  double s = 0;
+  for (double p : part) s += p;
+  return s;
+}
+
+void tfl_linear_ghost_norms_sq(long long h, const float* act, const float* grad, int batch, int seq, int in, int out,
+    int bias, double* squaredNorms) {
+  Context* c = tfl::ctx(h);
+  const long Ts = seq, I = in, O = out;
+  double work = static_cast<double>(batch) * Ts * Ts * (I + O) * 4;
+  int T = static_cast<int>(std::min<long>(threadsFor(c, work), batch));
+  c->pool.run(T, [&](int t) {
+    long b0, b1;
+    split(batch, T, t, 1, &b0, &b1);
+    std::vector<double> gsum(bias ? O : 0);
+    for (long b = b0; b < b1; b++) {
+      const float* a = act + b * Ts * I;
+      const float* g = grad + b * Ts * O;
+      double total = 0;
+      if (Ts == 1) {
+        double aa = dotf(a, a, I);
+        double gg = dotf(g, g, O);
+        total = gg * aa + (bias ? gg : 0.0);
+      } else {
+        // ||sum_t a_t g_t^T||_F^2 = sum_{s,r} (a_s . a_r)(g_s . g_r): the Gram matrices are symmetric, so the
+        // off-diagonal terms are counted twice.
+        double diag = 0, off = 0;
+        for (long s = 0; s < Ts; s++) {
+          diag += dotf(a + s * I, a + s * I, I) * dotf(g + s * O, g + s * O, O);
+          for (long r = s + 1; r < Ts; r++) {
+            off += dotf(a + s * I, a + r * I, I) * dotf(g + s * O, g + r * O, O);
+          }
+        }
+        total = diag + 2.0 * off;
+        if (bias) {
+          std::fill(gsum.begin(), gsum.end(), 0.0);
+          for (long s = 0; s < Ts; s++) {
+            for (long o = 0; o < O; o++) gsum[o] += g[s * O + o];
+          }
+          double gg = 0;
+          for (long o = 0; o < O; o++) gg += gsum[o] * gsum[o];
+          total += gg;
+        }
+      }
+      squaredNorms[b] = total;
+    }
+  });
+}
+
+// Tasks own ranges of weightGrad rows (input features); within a range, blocks of rows that fit in L2 are updated
+// by every (example, token) in order, so each element receives exactly the Java reference's sequence of
+// y += (f*a) * g operations.
+void tfl_linear_clipped_sum(long long h, const float* act, const float* grad, int batch, int seq, int in, int out,
+    int bias, const double* factors, double* weightGrad, double* biasGrad) {
+  Context* c = tfl::ctx(h);
+  const long Ts = seq, I = in, O = out;
+  double work = static_cast<double>(batch) * Ts * I * O * 8;
+  int T = static_cast<int>(std::min<long>(threadsFor(c, work), I));
+  long blockRows = std::max<long>(1, (c->l2 / 2) / (O * 8));
+  c->pool.run(T, [&](int t) {
+    long i0, i1;
+    split(I, T, t, 1, &i0, &i1);
+    for (long ib = i0; ib < i1; ib += blockRows) {
+      long ie = std::min(i1, ib + blockRows);
+      for (long b = 0; b < batch; b++) {
+        double f = factors[b];
+        if (f == 0.0) continue;
+        for (long s = 0; s < Ts; s++) {
+          const float* a = act + (b * Ts + s) * I;
+          const float* g = grad + (b * Ts + s) * O;
+          for (long i = ib; i < ie; i++) {
+            axpy(f * static_cast<double>(a[i]), g, weightGrad + i * O, O);
+          }
+        }
+      }
+    }
+    if (bias && t == 0) {
+      for (long b = 0; b < batch; b++) {
+        double f = factors[b];
+        if (f == 0.0) continue;
+        for (long s = 0; s < Ts; s++) axpy(f, grad + (b * Ts + s) * O, biasGrad, O);
+      }
+    }
+  });
+}
+
+void tfl_add(long long h, double* y, const double* x, long long n) {
+  Context* c = tfl::ctx(h);
+  int T = threadsFor(c, static_cast<double>(n) * 16);
+  c->pool.run(T, [&](int t) {
+    long lo, hi;
+    split(n, T, t, 8, &lo, &hi);
+    addd(x + lo, y + lo, hi - lo);
+  });
+}
