@@ -105,7 +105,9 @@ public final class Bundles {
    * parameter.
    *
    * @return {@code bundle}
-   * @throws IllegalArgumentException naming what is wrong
+   * @throws io.trustfl.proto.ProtocolVersions.IncompatibleFormatException if its major format version is not
+   *     this build's
+   * @throws IllegalArgumentException naming what else is wrong
    */
   public static ModelBundle verify(ModelBundle bundle) {
     ProtocolVersions.check("ModelBundle", bundle.getVersion());

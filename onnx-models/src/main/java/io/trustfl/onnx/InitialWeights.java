@@ -39,9 +39,9 @@ public final class InitialWeights {
       } else if (!(p.init() instanceof Init.Zeros)) {
         throw new IllegalArgumentException("unknown initializer " + p.init() + " for " + p.name());
       }
-      buf.flip();
+      // Zeros leave the buffer untouched: the whole backing array is the tensor, whatever was written.
       w.addTensors(Tensor.newBuilder().setName(p.name()).setDtype(DType.FLOAT32).addAllShape(p.shape())
-          .setData(ByteString.copyFrom(buf)));
+          .setData(ByteString.copyFrom(buf.array())));
     }
     return w.build();
   }
