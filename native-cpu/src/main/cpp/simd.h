@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstring>
 
+#ifndef TFL_CLONES  // src/test/cpp/check_isa.sh compiles one instruction set at a time by defining it empty
 #define TFL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 #define TFL_INLINE inline __attribute__((always_inline))
 
 namespace tfl {
