@@ -1,0 +1,111 @@
+package io.trustfl.bench;
+
+import io.trustfl.kernels.ClipResult;
+import io.trustfl.kernels.JavaKernels;
+import io.trustfl.nativecpu.CpuKernels;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Native clip-and-accumulate against its physical limit, measured in the same run (issue 4): for each
+ * {@code batch×dim} shape, one operation is one pass over the whole float matrix by
+ * <ul>
+ *   <li>{@code nativeClip}: the cpu backend's clip-and-accumulate (direct buffers, all pool threads);</li>
+ *   <li>{@code nativeStreamingSum}: the cpu backend's plain read-reduce of the same bytes (all pool threads) —
+ *       the memory-bandwidth limit measured on the spot;</li>
+ *   <li>{@code javaClip}: the pure-Java backend on a heap array (its fast path).</li>
+ * </ul>
+ * Effective bandwidth = {@code batch·dim·4} bytes / time; the targets are nativeClip ≥ 0.8× nativeStreamingSum and
+ * ≥ 3× javaClip. Pool size: {@code -Dtrustfl.cpu.threads} (default: hardware threads), e.g.
+ * {@code -jvmArgsAppend -Dtrustfl.cpu.threads=1}.
+ *
+ * <p>{@code java -jar bench/target/benchmarks.jar NativeCpuClipBenchmark -f 1 -wi 2 -i 3 -rf json -rff cpu.json}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:MaxDirectMemorySize=2g"})
+public class NativeCpuClipBenchmark {
+
+  /** {@code batch x dim}. */
+  @Param({"256x65536", "64x1048576", "1024x16384"})
+  public String shape;
+
+  private int batch;
+  private int dim;
+  private FloatBuffer direct;
+  private FloatBuffer heap;
+  private DoubleBuffer directSum;
+  private DoubleBuffer directNorms;
+  private DoubleBuffer heapSum;
+  private DoubleBuffer heapNorms;
+  private double clip;
+  private CpuKernels cpu;
+  private JavaKernels java;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    String[] bd = shape.split("x");
+    batch = Integer.parseInt(bd[0]);
+    dim = Integer.parseInt(bd[1]);
+    int n = Math.multiplyExact(batch, dim);
+    float[] m = new float[n];
+    SplittableRandom rnd = new SplittableRandom(42);
+    for (int i = 0; i < n; i++) {
+      m[i] = (float) (rnd.nextDouble() - 0.5);
+    }
+    heap = FloatBuffer.wrap(m);
+    direct = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    direct.put(m).flip();
+    directSum = ByteBuffer.allocateDirect(8 * dim).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    directNorms = ByteBuffer.allocateDirect(8 * batch).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    heapSum = DoubleBuffer.allocate(dim);
+    heapNorms = DoubleBuffer.allocate(batch);
+    clip = 0.5 * Math.sqrt(dim / 12.0); // about half of the rows are clipped
+    cpu = CpuKernels.open();
+    java = new JavaKernels();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    cpu.close();
+    java.close();
+  }
+
+  /** Native clip-and-accumulate over the matrix (norms out, no weights). */
+  @Benchmark
+  public ClipResult nativeClip() {
+    return cpu.clipAndAccumulate(direct, batch, dim, null, clip, directSum, directNorms);
+  }
+
+  /** Native streaming read-reduce of the same bytes: the memory-bandwidth limit. */
+  @Benchmark
+  public double nativeStreamingSum() {
+    return cpu.streamingSum(direct, (long) batch * dim);
+  }
+
+  /** The pure-Java backend on the same matrix in a heap array. */
+  @Benchmark
+  public ClipResult javaClip() {
+    return java.clipAndAccumulate(heap, batch, dim, null, clip, heapSum, heapNorms);
+  }
+}
