@@ -35,12 +35,24 @@ public final class WeightsFile {
   }
 
   static void write(Path target, Weights weights, WriteHook hook) throws IOException {
-    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(weights, "weights");
+    writeBytes(target, ProtoBytes.deterministic(weights), hook);
+  }
+
+  /**
+   * Atomically writes any bytes (e.g. a serialized {@code AccountantState} saved next to the weights) with the same
+   * temporary-file, fsync and rename protocol.
+   */
+  public static void writeBytes(Path target, byte[] bytes) throws IOException {
+    writeBytes(target, bytes, written -> { });
+  }
+
+  static void writeBytes(Path target, byte[] bytes, WriteHook hook) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(bytes, "bytes");
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);
-    byte[] bytes = ProtoBytes.deterministic(weights);
     Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
     boolean moved = false;
     try {
