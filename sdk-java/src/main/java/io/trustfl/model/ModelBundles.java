@@ -11,6 +11,8 @@ import io.trustfl.proto.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -178,6 +180,16 @@ public final class ModelBundles {
       if (width > 0 && t.getData().size() != elements * width) {
         throw new InvalidBundleException(name + ": initial weights of '" + p.getName() + "' hold "
             + t.getData().size() + " bytes, expected " + elements * width);
+      }
+      if (p.getDtype() == DType.FLOAT32 || p.getDtype() == DType.FLOAT64) {
+        ByteBuffer data = t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < elements; i++) {
+          double v = p.getDtype() == DType.FLOAT32 ? data.getFloat() : data.getDouble();
+          if (!Double.isFinite(v)) {
+            throw new InvalidBundleException(name + ": initial weights of '" + p.getName() + "' hold a non-finite"
+                + " value (" + v + " at element " + i + "); rebuild the bundle");
+          }
+        }
       }
     }
   }
