@@ -1,0 +1,136 @@
+package io.trustfl.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.trustfl.privacy.ChaCha20;
+import io.trustfl.privacy.ChaChaGaussian;
+import io.trustfl.privacy.ClipMath;
+import io.trustfl.privacy.NoiseKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.FloatPointer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The parts of the CUDA module's math that run on the host, so they are checked on every machine: the noise source
+ * (noise_math.cuh, the very code the GPU kernel compiles) compiled for the CPU, against the Java reference bit for
+ * bit and against sdk-java's independent Python vectors; and the aggregator's fused copy-and-norm against
+ * {@link ClipMath#l2Norm}.
+ */
+class HostReferenceTest {
+  private static final Path CSV = Path.of("..", "sdk-java", "src", "test", "resources", "noise",
+      "reference-normals.csv");
+
+  @BeforeAll
+  static void library() {
+    assertTrue(CudaRuntime.ensureLoaded(), () -> "JNI library did not load: " + CudaRuntime.unavailableReason());
+  }
+
+  private static NoiseKey key(int seed) {
+    byte[] b = new byte[32];
+    new SplittableRandom(seed).nextBytes(b);
+    return NoiseKey.insecureFixedKeyForTesting(b);
+  }
+
+  private static double[] cpuNormals(NoiseKey key, long nonce, long first, int n) {
+    double[] out = new double[n];
+    CudaNative.tfc_cpu_normals(key.words(), nonce, first, n, out);
+    return out;
+  }
+
+  @Test
+  void cpuNoiseIsBitIdenticalToJava() {
+    long[] nonces = {0, 7, -1L, 0x123456789abcdefL};
+    long[] firsts = {0, 1, 5, 8, 1001, (1L << 35) - 3, (1L << 32) * 8 - 1, -13L, -1L};
+    int[] lengths = {1, 3, 8, 9, 100, 4099};
+    for (int seed = 0; seed < 3; seed++) {
+      NoiseKey key = key(seed);
+      for (long nonce : nonces) {
+        for (long first : firsts) {
+          for (int n : lengths) {
+            double[] java = new double[n];
+            ChaChaGaussian.normals(key, nonce, first, java, 0, n);
+            double[] cpu = cpuNormals(key, nonce, first, n);
+            for (int i = 0; i < n; i++) {
+              if (Double.doubleToRawLongBits(java[i]) != Double.doubleToRawLongBits(cpu[i])) {
+                fail("normal " + i + " of (seed " + seed + ", nonce " + nonce + ", first " + Long.toUnsignedString(
+                    first) + "): native " + Double.toHexString(cpu[i]) + " java " + Double.toHexString(java[i]));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void cpuNoiseMatchesIndependentPythonVectors() throws IOException {
+    if (!Files.isReadable(CSV)) {
+      fail("reference vectors not found at " + CSV.toAbsolutePath()
+          + " (run the tests from native-cuda/ in a full checkout)");
+    }
+    List<String> lines = Files.readAllLines(CSV, StandardCharsets.UTF_8);
+    int rows = 0;
+    for (String line : lines) {
+      if (line.startsWith("#") || line.startsWith("key_hex") || line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(",");
+      NoiseKey key = NoiseKey.insecureFixedKeyForTesting(HexFormat.of().parseHex(f[0]));
+      long nonce = Long.parseUnsignedLong(f[1]);
+      long index = Long.parseUnsignedLong(f[2]);
+      double u = Double.parseDouble(f[3]);
+      double v = Double.parseDouble(f[4]);
+      double expected = Double.parseDouble(f[5]);
+      // The uniforms are exact in the vectors.
+      int[] block = new int[16];
+      ChaCha20.block(key.words(), index >>> 3, nonce, block);
+      int p = (int) (index & 7) / 2;
+      long a = (block[4 * p] & 0xffffffffL) | ((long) block[4 * p + 1] << 32);
+      long b = (block[4 * p + 2] & 0xffffffffL) | ((long) block[4 * p + 3] << 32);
+      assertEquals(u, 1.0 - (a >>> 11) * 0x1p-53, line);
+      assertEquals(v, (b >>> 11) * 0x1p-53, line);
+      // The script's normals use the platform libm: equal to rounding error of the angle, as in sdk-java.
+      double z = cpuNormals(key, nonce, index, 1)[0];
+      assertEquals(expected, z, 1e-14 + 8 * Math.ulp(expected), line);
+      rows++;
+    }
+    assertEquals(252, rows);
+  }
+
+  @Test
+  void fusedCopyAndNormIsBitIdenticalToClipMath() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int[] lengths = {1, 2, 3, 4, 5, 7, 8, 1000, 1001, 65539};
+    for (int n : lengths) {
+      float[] v = new float[n + 3];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-20, 20)));
+      }
+      try (FloatPointer dst = new FloatPointer(n)) {
+        double nat = CudaNative.tfc_host_copy_norm(v, 3, dst.address(), n);
+        assertEquals(Double.doubleToRawLongBits(ClipMath.l2Norm(v, 3, n)), Double.doubleToRawLongBits(nat),
+            "n=" + n);
+        float[] copy = new float[n];
+        dst.get(copy);
+        for (int i = 0; i < n; i++) {
+          assertEquals(Float.floatToRawIntBits(v[3 + i]), Float.floatToRawIntBits(copy[i]), "element " + i);
+        }
+      }
+    }
+    float[] special = {Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0f};
+    assertEquals(ClipMath.l2Norm(special, 0, 5), CudaNative.tfc_host_copy_norm(special, 0, 0, 5));
+    assertTrue(Double.isNaN(CudaNative.tfc_host_copy_norm(new float[] {1f, Float.NaN, 2f}, 0, 0, 3)));
+    assertTrue(Double.isNaN(CudaNative.tfc_host_copy_norm(new float[] {1f, 2f, 3f, 4f, Float.NEGATIVE_INFINITY},
+        0, 0, 5)));
+    assertEquals(0.0, CudaNative.tfc_host_copy_norm(new float[6], 0, 0, 6));
+  }
+}
