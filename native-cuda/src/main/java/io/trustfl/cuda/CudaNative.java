@@ -99,4 +99,6 @@ final class CudaNative {
   static native double tfc_host_copy_norm(float[] src, long srcOffset, long dst, long count);
 
   static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, double[] out);
+
+  static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, DoublePointer out);
 }

@@ -9,12 +9,17 @@ import io.trustfl.privacy.ChaChaGaussian;
 import io.trustfl.privacy.ClipMath;
 import io.trustfl.privacy.NoiseKey;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +109,47 @@ class HostReferenceTest {
       rows++;
     }
     assertEquals(252, rows);
+  }
+
+  /**
+   * The native views of direct buffers that the device copies use ({@link HostMemory}): they must address the
+   * buffer's position, for float views and double views, so this is checked here through host-only functions.
+   */
+  @Test
+  void directBufferViewsAddressTheBufferPosition() {
+    float[] v = new float[40];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i * 0.5f - 7f;
+    }
+    FloatBuffer fb = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    fb.put(v).position(11);
+    assertTrue(HostMemory.inPlace(fb));
+    try (FloatPointer p = HostMemory.floats(fb, 20)) {
+      assertEquals(ClipMath.l2Norm(v, 11, 20), CudaNative.tfc_host_copy_norm(p, 0, 0, 20));
+    }
+    FloatBuffer heap = FloatBuffer.wrap(v).position(11);
+    try (FloatPointer p = HostMemory.floats(heap, 20)) {
+      assertEquals(ClipMath.l2Norm(v, 11, 20), CudaNative.tfc_host_copy_norm(p, 0, 0, 20));
+    }
+    FloatBuffer swapped = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
+    swapped.put(v).position(11);
+    assertTrue(!HostMemory.inPlace(swapped));
+    try (FloatPointer p = HostMemory.floats(swapped, 20)) {
+      assertEquals(ClipMath.l2Norm(v, 11, 20), CudaNative.tfc_host_copy_norm(p, 0, 0, 20));
+    }
+
+    NoiseKey key = key(9);
+    DoubleBuffer db = ByteBuffer.allocateDirect(8 * 30).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    db.position(7);
+    try (DoublePointer p = new DoublePointer(db.slice())) {
+      CudaNative.tfc_cpu_normals(key.words(), 3, 100, 12, p);
+    }
+    double[] expected = new double[12];
+    ChaChaGaussian.normals(key, 3, 100, expected, 0, 12);
+    for (int i = 0; i < 30; i++) {
+      double want = i >= 7 && i < 19 ? expected[i - 7] : 0.0;
+      assertEquals(want, db.get(i), "element " + i);
+    }
   }
 
   @Test
