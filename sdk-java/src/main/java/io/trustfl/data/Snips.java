@@ -32,7 +32,8 @@ import java.util.List;
  * (ties by file order), so the split is deterministic, independent of file order and needs no RNG. Train keeps the
  * rest (13,084).
  *
- * <p>An utterance's text is the concatenation of its chunks' {@code text} fields. {@code train_PlayMusic_full.json}
+ * <p>An utterance's text is the concatenation of its chunks' {@code text} fields, with surrounding whitespace
+ * stripped (many utterances end in a space). {@code train_PlayMusic_full.json}
  * encodes one emoji as a CESU-8 surrogate pair (bytes {@code ED A0 BC ED BD 95}); such pairs are re-encoded as
  * standard UTF-8 before strict decoding, recovering the emoji instead of two replacement characters.
  */

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -184,12 +185,12 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
           runGroup(enc, job, out);
         }
       } else {
+        // Workers take the next job as they free up, so a worker slowed by other load does not hold up the rest.
         List<Future<?>> futures = new ArrayList<>();
-        int stride = parallelism;
+        AtomicInteger next = new AtomicInteger();
         for (int w = 0; w < parallelism; w++) {
-          int start = w;
           futures.add(workers.submit(() -> {
-            for (int j = start; j < jobs.size(); j += stride) {
+            for (int j = next.getAndIncrement(); j < jobs.size(); j = next.getAndIncrement()) {
               runGroup(enc, jobs.get(j), out);
             }
             return null;
