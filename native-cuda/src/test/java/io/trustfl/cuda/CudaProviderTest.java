@@ -31,6 +31,7 @@ class CudaProviderTest {
 
   @Test
   void nativeLibraryLoadsWithoutAGpu() {
+    NativeBuild.assumeBuilt();
     // The JNI library links cudart statically and needs no driver to load; only device calls fail without one.
     assertTrue(CudaRuntime.libraryLoaded(), () -> "JNI library did not load: " + CudaRuntime.unavailableReason());
   }
@@ -44,7 +45,8 @@ class CudaProviderTest {
     assertEquals(reason.isEmpty(), info.available());
     if (reason.isPresent()) {
       String r = reason.get();
-      assertTrue(r.startsWith("no CUDA device: error ") || r.startsWith("CUDA device 0"), r);
+      assertTrue(r.startsWith("no CUDA device: error ") || r.startsWith("CUDA device 0")
+          || (Boolean.getBoolean("trustfl.cuda.skip") && r.startsWith("native library")), r);
       assertEquals(r, info.unavailableReason());
       KernelUnavailableException e = assertThrows(KernelUnavailableException.class,
           () -> KernelRegistry.open("cuda"));

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +34,9 @@ class HostReferenceTest {
   private static final Path CSV = Path.of("..", "sdk-java", "src", "test", "resources", "noise",
       "reference-normals.csv");
 
-  @BeforeAll
-  static void library() {
+  @BeforeEach
+  void library() {
+    NativeBuild.assumeBuilt();
     assertTrue(CudaRuntime.ensureLoaded(), () -> "JNI library did not load: " + CudaRuntime.unavailableReason());
   }
 
