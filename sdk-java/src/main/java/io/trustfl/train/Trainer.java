@@ -19,9 +19,11 @@ import java.util.SplittableRandom;
 /**
  * The local trainer: plain mini-batch training, or DP-SGD (Abadi et al. 2016) with Poisson sampling.
  *
- * <p>One DP step: draw a Poisson sample (rate {@code q = batchSize/N}, secret ChaCha20 randomness; an empty sample is
- * a valid step); let the model compute the sum of per-example gradients clipped to C; record the step with the
- * privacy ledger — <b>before</b> anything derived from it is released — and stop if that would exceed the budget;
+ * <p>Accounting: at the start of each epoch its {@code round(1/q)} steps are recorded with the privacy ledger —
+ * <b>before</b> any update derived from them is released — and training stops if that would exceed the budget
+ * (recording per epoch rather than per step costs one ε evaluation per epoch; a crash mid-epoch over-counts, which is
+ * safe). One DP step: draw a Poisson sample (rate {@code q = batchSize/N}, secret ChaCha20 randomness; an empty
+ * sample is a valid step); let the model compute the sum of per-example gradients clipped to C;
  * add N(0, (σC)²) to every coordinate of the sum from the kernel backend's ChaCha20 Gaussian stream (a fresh
  * {@link NoiseKey#random()} per run, the step number as nonce, coordinate indexes 0…D−1, so no (key, nonce, index)
  * is ever reused); divide by the EXPECTED batch size {@code qN} (dividing by the realized size would leak it); apply
@@ -159,12 +161,22 @@ public final class Trainer {
     StopReason reason = StopReason.COMPLETED;
     String message = "completed " + config.epochs() + " epochs";
 
-    epochs:
     for (int epoch = 1; epoch <= config.epochs(); epoch++) {
       long start = System.nanoTime();
       double lossSum = 0;
       long examples = 0;
       int stepsThisEpoch = 0;
+      if (config.isPrivate()) {
+        // The epoch's steps are recorded before the first of their noised updates is released (a crash mid-epoch
+        // over-counts, which is safe). Early stopping acts only at epoch ends, so every recorded step runs.
+        try {
+          ledger.spend(q, sigma, stepsPerEpoch);
+        } catch (PrivacyBudgetExceededException e) {
+          reason = StopReason.BUDGET_EXHAUSTED;
+          message = "stopped before epoch " + epoch + ": " + e.getMessage();
+          break;
+        }
+      }
       for (int s = 0; s < stepsPerEpoch; s++) {
         int[] idx = source.batch(epoch - 1, s);
         Batch batch = train.select(idx);
@@ -186,16 +198,6 @@ public final class Trainer {
             clippedSum = r.clippedSum();
           }
           requireFinite(clippedSum, params, globalStep);
-          try {
-            ledger.spend(q, sigma, 1);
-          } catch (PrivacyBudgetExceededException e) {
-            reason = StopReason.BUDGET_EXHAUSTED;
-            message = "stopped before step " + (globalStep + 1) + ": " + e.getMessage();
-            if (stepsThisEpoch > 0) {
-              history.add(stats(model, params, validation, epoch, stepsThisEpoch, examples, lossSum, ledger, start));
-            }
-            break epochs;
-          }
           update = noisedMean(clippedSum, key, globalStep, sigma, clip, q * n);
         } else {
           if (batch.size() == 0) {
