@@ -123,6 +123,27 @@ class MiniLmEncoderTest {
     }
   }
 
+  /** Two threads encoding at once through one encoder get the same vectors as one thread alone. */
+  @Test
+  void concurrentCallersGetIdenticalResults() throws Exception {
+    float[][] expected = encoder.encodeAll(MIXED);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<float[][]>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> encoder.encodeAll(MIXED)));
+      }
+      for (java.util.concurrent.Future<float[][]> r : results) {
+        float[][] got = r.get();
+        for (int i = 0; i < MIXED.size(); i++) {
+          assertArrayEquals(expected[i], got[i]);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void emptyInputsAndValidation() {
     assertEquals(0, encoder.encodeAll(List.of()).length);
