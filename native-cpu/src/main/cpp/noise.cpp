@@ -186,33 +186,45 @@ TFL_CLONES void normals8Blocks(const uint32_t* key, uint64_t counter, uint64_t n
     v8ul a = __builtin_convertvector(x[4 * p], v8ul) | (__builtin_convertvector(x[4 * p + 1], v8ul) << 32);
     v8ul b = __builtin_convertvector(x[4 * p + 2], v8ul) | (__builtin_convertvector(x[4 * p + 3], v8ul) << 32);
     v8d u = tfl::splat(1.0) - exact53((v8l)(a >> 11) & mask53) * TWO_M53;
-    v8d v = exact53((v8l)(b >> 11) & mask53) * TWO_M53;
+    v8l bm = (v8l)(b >> 11);  // v = bm * 2^-53, bm < 2^53
     v8d l = tfl::splat(-2.0) * log8(u);
     v8d r;
     for (int j = 0; j < 8; j++) r[j] = __builtin_sqrt(l[j]);
-    // theta = 2 pi v by exact octant reduction
-    v8d v8 = v * 8.0;
-    v8l o;
-    for (int j = 0; j < 8; j++) o[j] = static_cast<int64_t>(v8[j]);
-    v8d f = v8 - small52(o);
-    v8d g = sel((o & 1) == 0, f, tfl::splat(1.0) - f);
+    // theta = 2 pi v by exact octant reduction. v8 = v * 8 = bm * 2^-50 exactly, so the octant (int) v8 is bm >> 50
+    // and f = v8 - octant is (bm mod 2^50) * 2^-50, both exact: the same values as the Java reference computes.
+    v8l o = bm >> 50;
+    v8d f = exact53(bm & tfl::splatl((1LL << 50) - 1)) * tfl::splat(0x1p-50);
+    v8l odd = -(o & 1);
+    v8d g = fromBits((bitsOf(tfl::splat(1.0) - f) & odd) | (bitsOf(f) & ~odd));
     v8d ang = g * PI_4;
     v8d s = ksin8(ang);
     v8d c = kcos8(ang);
-    // (cos, sin) by octant: 0 (c, s), 1 (s, c), 2 (-s, c), 3 (-c, s), 4 (-c, -s), 5 (-s, -c), 6 (s, -c), 7 (c, -s)
-    v8l useS = (o == 1) | (o == 2) | (o == 5) | (o == 6);
-    v8l cosNeg = (o >= 2) & (o <= 5);
-    v8l sinNeg = o >= 4;
-    v8d cosAbs = sel(useS, s, c);
-    v8d sinAbs = sel(useS, c, s);
-    v8d cosv = sel(cosNeg, -cosAbs, cosAbs);
-    v8d sinv = sel(sinNeg, -sinAbs, sinAbs);
+    // (cos, sin) by octant: 0 (c, s), 1 (s, c), 2 (-s, c), 3 (-c, s), 4 (-c, -s), 5 (-s, -c), 6 (s, -c), 7 (c, -s).
+    // Masks from the octant's bits (no compares): swap for o in {1,2,5,6}, cos negative for o in {2..5}, sin
+    // negative for o in {4..7}; negation flips the sign bit, exactly like unary minus.
+    v8l useS = -(((o + 1) >> 1) & 1);
+    v8l cosSign = (v8l)((v8ul)(((o + 2) >> 2) & 1) << 63);
+    v8l sinSign = (v8l)((v8ul)((o >> 2) & 1) << 63);
+    v8l sb = bitsOf(s), cb = bitsOf(c);
+    v8d cosv = fromBits(((sb & useS) | (cb & ~useS)) ^ cosSign);
+    v8d sinv = fromBits(((cb & useS) | (sb & ~useS)) ^ sinSign);
     v8d n0 = r * cosv;
     v8d n1 = r * sinv;
     for (int j = 0; j < 8; j++) {
       out[8 * j + 2 * p] = n0[j];
       out[8 * j + 2 * p + 1] = n1[j];
     }
+  }
+}
+
+// Evaluates one of the vector elementary functions on n arguments (for tests).
+TFL_CLONES void elementary(int which, const double* x, double* out, long n) {
+  for (long i = 0; i < n; i += 8) {
+    v8d v = tfl::splat(which == 0 ? 1.0 : 0.0);
+    long m = std::min<long>(8, n - i);
+    for (long j = 0; j < m; j++) v[j] = x[i + j];
+    v8d r = which == 0 ? log8(v) : which == 1 ? ksin8(v) : kcos8(v);
+    for (long j = 0; j < m; j++) out[i + j] = r[j];
   }
 }
 
@@ -258,3 +270,5 @@ void tfl_gaussian(long long h, const int32_t* key, long long nonce, long long fi
     }
   });
 }
+
+void tfl_test_elementary(int which, const double* x, double* out, long long n) { elementary(which, x, out, n); }

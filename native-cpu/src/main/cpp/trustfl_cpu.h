@@ -51,6 +51,10 @@ void tfl_linear_clipped_sum(long long ctx, const float* act, const float* grad, 
 void tfl_gaussian(long long ctx, const int32_t* key, long long nonce, long long first, double* out, long long n,
     double stddev, int add);
 
+// Test hook: out[i] = f(x[i]) for the vector versions used by the noise, f = log (which 0, x in [2^-53, 1]),
+// __kernel_sin (1) or __kernel_cos (2) (|x| <= pi/4).
+void tfl_test_elementary(int which, const double* x, double* out, long long n);
+
 // y[i] += x[i] for n doubles (merging aggregators).
 void tfl_add(long long ctx, double* y, const double* x, long long n);
 

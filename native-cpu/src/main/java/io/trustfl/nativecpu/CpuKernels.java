@@ -126,7 +126,7 @@ public final class CpuKernels implements Kernels {
       FloatBuffer r = NativeBuffers.in(rows, batch * dim);
       FloatBuffer w = NativeBuffers.in(weights, batch);
       DoubleBuffer s = NativeBuffers.out(sum, dim, true);
-      DoubleBuffer n = norms == null ? NativeBuffers.doubles(batch) : NativeBuffers.out(norms, batch, false);
+      DoubleBuffer n = norms == null ? NativeBuffers.scratchDoubles(batch) : NativeBuffers.out(norms, batch, false);
       NativeCpu.tfl_clip_accumulate(c, r, batch, dim, w, clipNorm, s, n);
       NativeBuffers.copyBack(sum, s, dim);
       NativeBuffers.copyBack(norms, n, batch);

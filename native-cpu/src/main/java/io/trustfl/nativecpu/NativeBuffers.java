@@ -23,6 +23,21 @@ final class NativeBuffers {
     return ByteBuffer.allocateDirect(8 * Math.max(1, n)).order(ByteOrder.nativeOrder()).asDoubleBuffer();
   }
 
+  private static final ThreadLocal<DoubleBuffer> SCRATCH = new ThreadLocal<>();
+
+  /**
+   * A per-thread direct scratch buffer of at least n doubles (allocating direct memory costs microseconds, too much
+   * for small calls). Its contents are undefined; it must not escape the calling method.
+   */
+  static DoubleBuffer scratchDoubles(int n) {
+    DoubleBuffer b = SCRATCH.get();
+    if (b == null || b.capacity() < n) {
+      b = doubles(Math.max(n, 64));
+      SCRATCH.set(b);
+    }
+    return b;
+  }
+
   /** Allocates a direct native-order float buffer. */
   static FloatBuffer floats(int n) {
     return ByteBuffer.allocateDirect(4 * Math.max(1, n)).order(ByteOrder.nativeOrder()).asFloatBuffer();

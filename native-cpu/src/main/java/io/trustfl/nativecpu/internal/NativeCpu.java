@@ -59,6 +59,10 @@ public final class NativeCpu {
   public static native void tfl_gaussian(long ctx, @Cast("const int32_t*") int[] key, long nonce, long first,
       DoubleBuffer out, long n, double stddev, int add);
 
+  /** Test hook: the noise's vector log (0), sine kernel (1) or cosine kernel (2) on {@code n} arguments. */
+  public static native void tfl_test_elementary(int which, @Cast("const double*") DoubleBuffer x, DoubleBuffer out,
+      long n);
+
   /** {@code y += x} for {@code n} doubles. */
   public static native void tfl_add(long ctx, DoubleBuffer y, @Cast("const double*") DoubleBuffer x, long n);
 }
