@@ -3,6 +3,7 @@ package io.trustfl.server.aggregation;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.privacy.ChaChaGaussian;
 import io.trustfl.privacy.NoiseKey;
+import io.trustfl.proto.DpEvent;
 import java.util.Objects;
 
 /**
@@ -56,6 +57,21 @@ public final class CentralDpAggregator implements Aggregator {
   /** σ_Δ, the multiplier of the noise on the update sum (σ with fixed clipping). */
   public double updateNoiseMultiplier() {
     return updateNoiseMultiplier;
+  }
+
+  /**
+   * The privacy event of one released round, for the round loop to hand to the accountant: the subsampled Gaussian
+   * with the total noise multiplier σ and the given sampling rate.
+   *
+   * @param samplingRate q, the round's largest device inclusion probability
+   *     ({@code io.trustfl.server.selection.Selection#maxInclusionProbability()}), in (0, 1]
+   */
+  public DpEvent dpEvent(double samplingRate) {
+    if (!(samplingRate > 0 && samplingRate <= 1)) {
+      throw new IllegalArgumentException("samplingRate must be in (0, 1], got " + samplingRate);
+    }
+    return DpEvent.newBuilder().setSamplingRate(samplingRate).setNoiseMultiplier(noiseMultiplier).setSteps(1)
+        .build();
   }
 
   /** The expected number of clients per round (q·N), the denominator of the average. */

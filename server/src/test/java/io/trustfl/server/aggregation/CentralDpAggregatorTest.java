@@ -138,6 +138,11 @@ class CentralDpAggregatorTest {
     CentralDpAggregator dp = CentralDpAggregator.builder().noiseMultiplier(1.0).expectedClientsPerRound(50)
         .adaptiveClipping(clipping).noiseKey(KEY).build();
     assertEquals(1.0, dp.accountingNoiseMultiplier());
+    io.trustfl.proto.DpEvent event = dp.dpEvent(0.02);
+    assertEquals(0.02, event.getSamplingRate());
+    assertEquals(1.0, event.getNoiseMultiplier(), "the accountant gets the total sigma, not the update share");
+    assertEquals(1, event.getSteps());
+    assertThrows(IllegalArgumentException.class, () -> dp.dpEvent(0));
     assertEquals(1.0206207261596576, dp.updateNoiseMultiplier(), 1e-15);
     AggregateResult r = dp.finish(dp.open(kernels, Updates.spec(0)));
     assertEquals(1.0206207261596576 * 0.1, r.release().noiseStddev(), 1e-15);
