@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainingConfig config = cfg.build();
       o.printf(Locale.ROOT, "training %s (%s) with %s, kernels %s%n", bundle.getModelId(),
           stepModel.featureDim() > 0 ? "hidden " + hidden : "hashed n-grams",
-          config.isPrivate() ? "DP-SGD" : "plain SGD", kernels.name());
+          config.isPrivate() ? "DP-SGD" : "non-private training", kernels.name());
       o.flush();
       TrainingResult r = new Trainer(kernels).train(stepModel, stepModel.initialParams(), train, val, config,
           ledger);
