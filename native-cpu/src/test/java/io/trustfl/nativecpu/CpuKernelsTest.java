@@ -120,6 +120,29 @@ class CpuKernelsTest {
   }
 
   @Test
+  void manySmallTilesAcrossThreads() {
+    // Force 3-row tiles so the pipeline runs through many tiles (and a partial last one) on 3 threads.
+    System.setProperty(CpuKernels.TILE_ROWS_PROPERTY, "3");
+    try (CpuKernels tiny = CpuKernels.open(3)) {
+      SplittableRandom r = new SplittableRandom(21);
+      int b = 17;
+      int d = 1000;
+      float[] rows = uniform(r, b * d, 1.0);
+      rows[4 * d + 999] = Float.NaN;
+      rows[9 * d] = Float.POSITIVE_INFINITY;
+      float[] weights = uniform(r, b, 1.0);
+      for (int i = 0; i < b; i++) {
+        weights[i] = Math.abs(weights[i]);
+      }
+      weights[16] = Float.NaN;
+      compareClip(tiny, rows, b, d, weights, 5.0, Kind.DIRECT);
+      compareClip(tiny, rows, b, d, null, 5.0, Kind.HEAP);
+    } finally {
+      System.clearProperty(CpuKernels.TILE_ROWS_PROPERTY);
+    }
+  }
+
+  @Test
   void adversarialRows() {
     int b = 12;
     int d = 37;
