@@ -43,6 +43,14 @@ if newer "$LIB"; then
   "$NVCC" $FLAGS $GENCODE -c "$SRC/trustfl_cuda.cu" -o "$OUT/trustfl_cuda.o"
   rm -f "$LIB"
   ar rcs "$LIB" "$OUT/trustfl_cuda.o"
+  # Bit-exact noise needs every double operation rounded on its own (NOISE.md §4). In PTX, .rn arithmetic is never
+  # contracted by ptxas; an fma, or a bare add/sub/mul.f64 that ptxas could fuse, would break the contract.
+  # shellcheck disable=SC2086
+  "$NVCC" $FLAGS -arch=compute_90 -ptx "$SRC/trustfl_cuda.cu" -o "$OUT/trustfl_cuda.ptx"
+  if grep -E '\bfma\.|^\s*(add|sub|mul)\.f64' "$OUT/trustfl_cuda.ptx" | grep -v 'atom\.' | head -3 | grep -q .; then
+    echo "native-cuda: contractible or fused double arithmetic in $OUT/trustfl_cuda.ptx (is --fmad=false set?)" >&2
+    exit 1
+  fi
 fi
 if newer "$DRIVER"; then
   echo "native-cuda: $NVCC -> $DRIVER"
