@@ -223,6 +223,34 @@ TFC_HD void blockToNormals(const uint32_t w[16], double out[8]) {
   }
 }
 
+/**
+ * The work of GPU thread t of the noise kernel: ChaCha20 block number t of the request (the first block may start
+ * mid-block: slot first & 7), written to out[k] for the normals k of that block that lie in [0, count). add == 0:
+ * out[k] = z; otherwise out[k] = out[k] + stddev * z. Indexes wrap modulo 2^64 (NOISE.md §5). Shared with the host
+ * so that the index arithmetic is tested without a GPU.
+ */
+TFC_HD void gaussianThread(long long t, const uint32_t key[8], uint64_t nonce, uint64_t first, long long count,
+                           double stddev, int add, double* out) {
+  int s0 = (int)(first & 7);
+  long long kStart = t * 8 - s0;
+  long long kEnd = kStart + 8;
+  if (kStart < 0) kStart = 0;
+  if (kEnd > count) kEnd = count;
+  if (kStart >= kEnd) return;
+  uint64_t counter = (first + (uint64_t)kStart) >> 3;
+  uint32_t w[16];
+  double z[8];
+  chachaBlock(key, counter, nonce, w);
+  blockToNormals(w, z);
+  for (long long k = kStart; k < kEnd; k++) {
+    int slot = (int)((s0 + k) & 7);
+    out[k] = add ? out[k] + stddev * z[slot] : z[slot];
+  }
+}
+
+/** Number of threads (ChaCha20 blocks) gaussianThread needs for a request. */
+TFC_HD long long gaussianThreads(uint64_t first, long long count) { return ((long long)(first & 7) + count + 7) / 8; }
+
 }  // namespace tfc
 
 #endif

@@ -251,22 +251,8 @@ struct Key {
 __global__ void gaussianKernel(Key key, uint64_t nonce, uint64_t first, long long count, double stddev, int add,
                                double* out) {
   long long t = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  int s0 = (int)(first & 7);
-  long long blocks = (s0 + count + 7) / 8;
-  if (t >= blocks) return;
-  long long kStart = t * 8 - s0;
-  long long kEnd = kStart + 8;
-  if (kStart < 0) kStart = 0;
-  if (kEnd > count) kEnd = count;
-  uint64_t counter = (first + (uint64_t)kStart) >> 3;
-  uint32_t w[16];
-  double z[8];
-  tfc::chachaBlock(key.w, counter, nonce, w);
-  tfc::blockToNormals(w, z);
-  for (long long k = kStart; k < kEnd; k++) {
-    int slot = (int)((s0 + k) & 7);
-    out[k] = add ? out[k] + stddev * z[slot] : z[slot];
-  }
+  if (t >= tfc::gaussianThreads(first, count)) return;
+  tfc::gaussianThread(t, key.w, nonce, first, count, stddev, add, out);
 }
 
 __global__ void plainSum(const float* __restrict__ x, long long n, double* result) {
@@ -486,7 +472,7 @@ int tfc_gaussian(const int* key, long long nonce, long long first, long long cou
   Key k;
   for (int i = 0; i < 8; i++) k.w[i] = (uint32_t)key[i];
   uint64_t f = (uint64_t)first;
-  long long blocks = ((long long)(f & 7) + count + 7) / 8;
+  long long blocks = tfc::gaussianThreads(f, count);
   gaussianKernel<<<(unsigned int)((blocks + 127) / 128), 128, 0, S(stream)>>>(k, (uint64_t)nonce, f, count,
                                                                               stddev, add, P<double>(out));
   return lastError();
@@ -531,6 +517,17 @@ double tfc_host_copy_norm(const float* src, long long srcOffset, long long dstHa
   }
   double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   return isfinite(sum) ? sqrt(sum) : nan("");
+}
+
+void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long long first, long long count,
+                                       double stddev, int add, double* out) {
+  uint32_t k[8];
+  for (int i = 0; i < 8; i++) k[i] = (uint32_t)key[i];
+  long long threads = tfc::gaussianThreads((uint64_t)first, count);
+  // Threads in reverse order: the result must not depend on the order in which GPU threads run.
+  for (long long t = threads - 1; t >= 0; t--) {
+    tfc::gaussianThread(t, k, (uint64_t)nonce, (uint64_t)first, count, stddev, add, out);
+  }
 }
 
 void tfc_cpu_normals(const int* key, long long nonce, long long first, long long count, double* out) {

@@ -109,5 +109,11 @@ int tfc_fill_random_f32(long long x, long long count, long long seed, double sca
 double tfc_host_copy_norm(const float* src, long long srcOffset, long long dst, long long count);
 /** CPU reference of the noise: count normals from index first, docs/NOISE.md, computed on the host. */
 void tfc_cpu_normals(const int* key, long long nonce, long long first, long long count, double* out);
+/**
+ * Runs the noise kernel's per-thread body (tfc::gaussianThread, the code each GPU thread runs) for every thread on
+ * the host, same arguments as tfc_gaussian: tests the kernel's index arithmetic where there is no GPU.
+ */
+void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long long first, long long count,
+                                       double stddev, int add, double* out);
 
 #endif

@@ -123,6 +123,19 @@ void cpuCheck(const char* csv) {
     tfc_cpu_normals(key, 7, 5 + i, 1, &one);
     if (bits(one) != bits(whole[i])) fail("cpu noise split invariance", "index " + std::to_string(5 + i));
   }
+  // The GPU kernel's per-thread code run on the host for every thread: every index written once, bit for bit.
+  for (uint64_t first : {0ull, 3ull, 8ull, 13ull, ~0ull - 10}) {
+    for (long long n : {1LL, 5LL, 8LL, 9LL, 100LL}) {
+      std::vector<double> ref(n), emu(n, NAN);
+      tfc_cpu_normals(key, 1, (long long)first, n, ref.data());
+      tfc_cpu_gaussian_kernel_emulation(key, 1, (long long)first, n, 1.0, 0, emu.data());
+      for (long long i = 0; i < n; i++)
+        if (bits(ref[i]) != bits(emu[i])) {
+          fail("noise kernel thread coverage", "first " + std::to_string(first) + " i " + std::to_string(i));
+          break;
+        }
+    }
+  }
   std::printf("cpu-check: %zu reference normals, %d mismatches\n", rows.size(), mismatches);
 }
 

@@ -101,4 +101,7 @@ final class CudaNative {
   static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, double[] out);
 
   static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, DoublePointer out);
+
+  static native void tfc_cpu_gaussian_kernel_emulation(int[] key, long nonce, long first, long count, double stddev,
+      int add, double[] out);
 }

@@ -16,6 +16,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -71,6 +72,39 @@ class HostReferenceTest {
                     first) + "): native " + Double.toHexString(cpu[i]) + " java " + Double.toHexString(java[i]));
               }
             }
+          }
+        }
+      }
+    }
+  }
+
+  /** The GPU kernel's per-thread code, run for every thread on the host: its index arithmetic, bit for bit. */
+  @Test
+  void noiseKernelThreadsCoverEveryIndexExactlyOnce() {
+    long[] firsts = {0, 1, 7, 8, 9, 1001, (1L << 35) - 3, -1L, -8L, -13L};
+    int[] lengths = {1, 2, 7, 8, 9, 15, 16, 17, 1000};
+    NoiseKey key = key(5);
+    for (long nonce : new long[] {0, -1L}) {
+      for (long first : firsts) {
+        for (int n : lengths) {
+          double[] java = new double[n];
+          ChaChaGaussian.normals(key, nonce, first, java, 0, n);
+          double[] kernel = new double[n];
+          Arrays.fill(kernel, Double.NaN); // an index no thread writes stays NaN
+          CudaNative.tfc_cpu_gaussian_kernel_emulation(key.words(), nonce, first, n, 1.0, 0, kernel);
+          String where = "first " + Long.toUnsignedString(first) + " n " + n;
+          for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits(java[i]), Double.doubleToRawLongBits(kernel[i]), where);
+          }
+          double[] tj = new double[n];
+          double[] tk = new double[n];
+          for (int i = 0; i < n; i++) {
+            tj[i] = tk[i] = i * 0.37 - 2;
+          }
+          ChaChaGaussian.addScaled(key, nonce, first, 1.9, tj, 0, n);
+          CudaNative.tfc_cpu_gaussian_kernel_emulation(key.words(), nonce, first, n, 1.9, 1, tk);
+          for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits(tj[i]), Double.doubleToRawLongBits(tk[i]), "add " + where);
           }
         }
       }
