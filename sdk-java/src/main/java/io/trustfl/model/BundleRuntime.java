@@ -10,6 +10,7 @@ import io.trustfl.proto.ModelBundle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class BundleRuntime implements AutoCloseable {
   private final ModelBundle bundle;
   private final Map<String, GraphSession> sessions = new LinkedHashMap<>();
-  private final Set<Binding> bindings = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final Set<Binding> bindings = Collections.newSetFromMap(new IdentityHashMap<>());
   final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
