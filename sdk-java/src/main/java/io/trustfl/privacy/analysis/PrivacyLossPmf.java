@@ -27,14 +27,14 @@ import org.hipparchus.transform.TransformType;
 public final class PrivacyLossPmf {
   /** Mass truncated from each tail after each convolution. */
   public static final double TAIL_MASS_TRUNCATION = 1e-15;
-  /** Largest grid this class builds (2^27 points, 1 GiB of doubles). */
-  static final int MAX_POINTS = 1 << 27;
-  /** At most h/2^8 for the fine grid of one step. */
-  private static final int MAX_REFINEMENT = 8;
+  /** Largest grid this class builds (2^24 points; the FFT then needs about 512 MiB). */
+  static final int MAX_POINTS = 1 << 24;
+  /** At most h/2^10 for the fine grid of one step. */
+  private static final int MAX_REFINEMENT = 10;
   /** The fine grid is refined until h ≤ (std of one step's loss) / this. */
   private static final double REFINEMENT_RATIO = 16;
   /** Fine grids stop refining beyond this many points. */
-  private static final double MAX_FINE_POINTS = 1 << 22;
+  private static final double MAX_FINE_POINTS = 1 << 20;
   /** Blocks are moved to the coarse grid once their loss spans this many grid widths (one standard deviation). */
   private static final double COARSEN_SPREAD = 8;
   /** Below this product of lengths convolution is done directly. */
@@ -88,13 +88,13 @@ public final class PrivacyLossPmf {
     for (int i = 0; i < n; i++) {
       deltas[i] = loss.delta((lo + i) * h);
     }
-    return connectTheDots(h, lo, deltas);
+    return connectTheDots(h, lo, deltas).truncated();
   }
 
   /**
    * The PLD of {@code steps} steps of the Poisson-subsampled Gaussian mechanism on a grid of width h, accurate
    * even when one step's privacy loss is much narrower than h (small q): one step is discretized on a finer grid
-   * h/2^j (j ≤ 8) and composed there until its spread covers several grid widths; the block is then re-discretized
+   * h/2^j (j ≤ 10) and composed there until its spread covers several grid widths; the block is then re-discretized
    * onto the grid h by connect-the-dots, which keeps it pessimistic, and composed further on that grid.
    *
    * @param q sampling rate in (0, 1]
@@ -380,8 +380,8 @@ public final class PrivacyLossPmf {
   static double[] convolve(double[] x, double[] y) {
     int n = x.length + y.length - 1;
     if (n > MAX_POINTS) {
-      throw new IllegalStateException("composed PLD would exceed " + MAX_POINTS + " grid points; use a coarser"
-          + " valueDiscretization");
+      throw new IllegalArgumentException("the composed privacy loss distribution would need " + n
+          + " grid points, more than " + MAX_POINTS + "; use a coarser valueDiscretization");
     }
     double[] out = new double[n];
     if ((long) x.length * y.length <= DIRECT_CONVOLUTION_WORK) {

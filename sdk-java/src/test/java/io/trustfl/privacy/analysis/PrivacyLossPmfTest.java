@@ -97,6 +97,27 @@ class PrivacyLossPmfTest {
   }
 
   @Test
+  void coarseningIsPessimisticAndMatchesAtGridPoints() {
+    PrivacyLossPmf fine = PrivacyLossPmf.subsampledGaussian(0.02, 1.0, 1e-4, Adjacency.REMOVE).selfCompose(64);
+    PrivacyLossPmf coarse = fine.coarsened(1e-2);
+    assertEquals(1e-2, coarse.valueDiscretization());
+    for (int k = 0; k <= 300; k++) {
+      double grid = k * 1e-2;
+      assertEquals(fine.delta(grid), coarse.delta(grid), 1e-12, "grid point " + grid);
+      double off = grid + 0.0037;
+      assertTrue(coarse.delta(off) >= fine.delta(off) - 1e-14, "off-grid " + off);
+    }
+  }
+
+  @Test
+  void smallSamplingRatesAreAccurateOnCoarseGrids() {
+    // One step's loss (q = 0.004) is much narrower than h = 0.01: the step is discretized on a finer grid first.
+    PrivacyLossPmf coarse = PrivacyLossPmf.subsampledGaussian(0.004, 1.1, 1e-2, Adjacency.REMOVE, 15000);
+    PrivacyLossPmf fine = PrivacyLossPmf.subsampledGaussian(0.004, 1.1, 1e-3, Adjacency.REMOVE, 15000);
+    assertEquals(fine.epsilon(1e-5), coarse.epsilon(1e-5), 0.01);
+  }
+
+  @Test
   void identityAndZeroSteps() {
     PrivacyLossPmf pmf = PrivacyLossPmf.subsampledGaussian(0.1, 1, 1e-2, Adjacency.ADD);
     assertEquals(0, pmf.selfCompose(0).epsilon(1e-5));
