@@ -8,6 +8,7 @@
 #include <string.h>
 #include <math.h>
 
+#include "kernel_math.cuh"
 #include "noise_math.cuh"
 
 namespace {
@@ -148,12 +149,7 @@ __global__ void columnSum1(const float* __restrict__ rows, const double* __restr
                            long long dim, double* sum) {
   long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= dim) return;
-  double a = sum[j];
-  for (int i = 0; i < batch; i++) {
-    double f = __ldg(factors + i);
-    if (f != 0.0) a += f * (double)__ldg(rows + (long long)i * dim + j);
-  }
-  sum[j] = a;
+  sum[j] = tfc::columnSumElement(j, rows, factors, batch, dim, sum[j]);
 }
 
 __global__ void axpyF32(double scale, const float* __restrict__ x, long long n, double* y) {
@@ -217,30 +213,14 @@ __global__ void linearWeightSum(const float* __restrict__ acts, const float* __r
   int i = blockIdx.y * blockDim.y + threadIdx.y;
   if (o >= out || i >= in) return;
   long long w = (long long)i * out + o;
-  double acc = weightGrad[w];
-  for (int b = 0; b < batch; b++) {
-    double f = factors[b];
-    if (f == 0.0) continue;
-    for (int s = 0; s < seq; s++) {
-      long long bt = (long long)b * seq + s;
-      double c = f * (double)acts[bt * in + i];
-      acc += c * (double)grads[bt * out + o];
-    }
-  }
-  weightGrad[w] = acc;
+  weightGrad[w] = tfc::linearWeightElement(i, o, acts, grads, factors, batch, seq, in, out, weightGrad[w]);
 }
 
 __global__ void linearBiasSum(const float* __restrict__ grads, const double* __restrict__ factors, int batch,
                               int seq, int out, double* biasGrad) {
   int o = blockIdx.x * blockDim.x + threadIdx.x;
   if (o >= out) return;
-  double acc = biasGrad[o];
-  for (int b = 0; b < batch; b++) {
-    double f = factors[b];
-    if (f == 0.0) continue;
-    for (int s = 0; s < seq; s++) acc += f * (double)grads[((long long)b * seq + s) * out + o];
-  }
-  biasGrad[o] = acc;
+  biasGrad[o] = tfc::linearBiasElement(o, grads, factors, batch, seq, out, biasGrad[o]);
 }
 
 // ---- noise ----
@@ -517,6 +497,23 @@ double tfc_host_copy_norm(const float* src, long long srcOffset, long long dstHa
   }
   double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   return isfinite(sum) ? sqrt(sum) : nan("");
+}
+
+void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim,
+                                   double* sum) {
+  for (long long j = dim - 1; j >= 0; j--) sum[j] = tfc::columnSumElement(j, rows, factors, batch, dim, sum[j]);
+}
+
+void tfc_cpu_linear_clipped_sum_emulation(const float* activations, const float* outputGrads, const double* factors,
+                                          int batch, int seq, int in, int out, int bias, double* weightGrad,
+                                          double* biasGrad) {
+  for (int i = 0; i < in; i++)
+    for (int o = 0; o < out; o++)
+      weightGrad[(long long)i * out + o] = tfc::linearWeightElement(i, o, activations, outputGrads, factors, batch,
+                                                                    seq, in, out, weightGrad[(long long)i * out + o]);
+  if (bias)
+    for (int o = 0; o < out; o++)
+      biasGrad[o] = tfc::linearBiasElement(o, outputGrads, factors, batch, seq, out, biasGrad[o]);
 }
 
 void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long long first, long long count,

@@ -115,5 +115,11 @@ void tfc_cpu_normals(const int* key, long long nonce, long long first, long long
  */
 void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long long first, long long count,
                                        double stddev, int add, double* out);
+/** The scalar column-sum kernel's per-thread body (tfc::columnSumElement) for every column, on host pointers. */
+void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim, double* sum);
+/** The linear clipped-sum kernels' per-thread bodies for every output element, on host pointers. */
+void tfc_cpu_linear_clipped_sum_emulation(const float* activations, const float* outputGrads, const double* factors,
+                                          int batch, int seq, int in, int out, int bias, double* weightGrad,
+                                          double* biasGrad);
 
 #endif

@@ -102,6 +102,11 @@ final class CudaNative {
 
   static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, DoublePointer out);
 
+  static native void tfc_cpu_column_sum_emulation(float[] rows, double[] factors, int batch, long dim, double[] sum);
+
+  static native void tfc_cpu_linear_clipped_sum_emulation(float[] activations, float[] outputGrads, double[] factors,
+      int batch, int seq, int in, int out, int bias, double[] weightGrad, double[] biasGrad);
+
   static native void tfc_cpu_gaussian_kernel_emulation(int[] key, long nonce, long first, long count, double stddev,
       int add, double[] out);
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.trustfl.kernels.JavaKernels;
+import io.trustfl.kernels.LinearShape;
 import io.trustfl.privacy.ChaCha20;
 import io.trustfl.privacy.ChaChaGaussian;
 import io.trustfl.privacy.ClipMath;
@@ -107,6 +109,89 @@ class HostReferenceTest {
             assertEquals(Double.doubleToRawLongBits(tj[i]), Double.doubleToRawLongBits(tk[i]), "add " + where);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * The column-sum kernel's per-thread body on the host equals JavaKernels' sum bit for bit when given the Java
+   * backend's clip factors: same order of double additions, no fused multiply-add.
+   */
+  @Test
+  void columnSumKernelBodyIsBitIdenticalToJavaGivenTheFactors() {
+    SplittableRandom rnd = new SplittableRandom(21);
+    int[][] shapes = {{1, 1}, {3, 5}, {17, 1001}, {64, 300}};
+    for (int[] shape : shapes) {
+      int b = shape[0];
+      int d = shape[1];
+      float[] rows = new float[b * d];
+      float[] w = new float[b];
+      for (int i = 0; i < b; i++) {
+        double scale = Math.pow(10, rnd.nextInt(-2, 3));
+        for (int j = 0; j < d; j++) {
+          rows[i * d + j] = (float) (scale * (rnd.nextDouble() - 0.5));
+        }
+        w[i] = i % 4 == 1 ? 0f : (float) rnd.nextDouble();
+      }
+      if (b > 2) {
+        rows[2 * d] = Float.NaN; // rejected: factor 0
+      }
+      double clip = 0.5 * Math.sqrt(d);
+      double[] sumJ = new double[d];
+      double[] sumK = new double[d];
+      for (int j = 0; j < d; j++) {
+        sumJ[j] = sumK[j] = 0.125 * (j % 5);
+      }
+      double[] norms = new double[b];
+      new JavaKernels().clipAndAccumulate(FloatBuffer.wrap(rows), b, d, FloatBuffer.wrap(w),
+          clip, DoubleBuffer.wrap(sumJ), DoubleBuffer.wrap(norms));
+      double[] factors = new double[b];
+      for (int i = 0; i < b; i++) {
+        factors[i] = Double.isNaN(norms[i]) ? 0.0 : w[i] * ClipMath.clipFactor(norms[i], clip);
+      }
+      CudaNative.tfc_cpu_column_sum_emulation(rows, factors, b, d, sumK);
+      for (int j = 0; j < d; j++) {
+        assertEquals(Double.doubleToRawLongBits(sumJ[j]), Double.doubleToRawLongBits(sumK[j]),
+            "B=" + b + " D=" + d + " column " + j);
+      }
+    }
+  }
+
+  /** The linear clipped-sum kernels' per-thread bodies on the host equal JavaKernels bit for bit. */
+  @Test
+  void linearSumKernelBodiesAreBitIdenticalToJava() {
+    SplittableRandom rnd = new SplittableRandom(22);
+    LinearShape[] shapes = {new LinearShape(4, 1, 33, 10, true),
+        new LinearShape(3, 5, 17, 9, true), new LinearShape(2, 12, 8, 40,
+        false)};
+    for (LinearShape s : shapes) {
+      float[] a = new float[s.activationCount()];
+      float[] g = new float[s.outputGradCount()];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) (rnd.nextDouble() - 0.5);
+      }
+      for (int i = 0; i < g.length; i++) {
+        g[i] = (float) (rnd.nextDouble() - 0.5);
+      }
+      double[] f = new double[s.batch()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = i == 1 ? 0.0 : rnd.nextDouble();
+      }
+      double[] wj = new double[s.in() * s.out()];
+      double[] bj = new double[s.out()];
+      Arrays.fill(wj, 0.5);
+      Arrays.fill(bj, -1.0);
+      double[] wk = wj.clone();
+      double[] bk = bj.clone();
+      new JavaKernels().linearClippedSum(s, FloatBuffer.wrap(a), FloatBuffer.wrap(g),
+          DoubleBuffer.wrap(f), DoubleBuffer.wrap(wj), DoubleBuffer.wrap(bj));
+      CudaNative.tfc_cpu_linear_clipped_sum_emulation(a, g, f, s.batch(), s.seq(), s.in(), s.out(),
+          s.bias() ? 1 : 0, wk, bk);
+      for (int k = 0; k < wj.length; k++) {
+        assertEquals(Double.doubleToRawLongBits(wj[k]), Double.doubleToRawLongBits(wk[k]), s + " weight " + k);
+      }
+      for (int k = 0; k < bj.length; k++) {
+        assertEquals(Double.doubleToRawLongBits(bj[k]), Double.doubleToRawLongBits(bk[k]), s + " bias " + k);
       }
     }
   }
