@@ -161,9 +161,8 @@ class HostReferenceTest {
   @Test
   void linearSumKernelBodiesAreBitIdenticalToJava() {
     SplittableRandom rnd = new SplittableRandom(22);
-    LinearShape[] shapes = {new LinearShape(4, 1, 33, 10, true),
-        new LinearShape(3, 5, 17, 9, true), new LinearShape(2, 12, 8, 40,
-        false)};
+    LinearShape[] shapes = {new LinearShape(4, 1, 33, 10, true), new LinearShape(3, 5, 17, 9, true),
+        new LinearShape(2, 12, 8, 40, false)};
     for (LinearShape s : shapes) {
       float[] a = new float[s.activationCount()];
       float[] g = new float[s.outputGradCount()];
