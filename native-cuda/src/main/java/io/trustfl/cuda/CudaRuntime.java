@@ -56,8 +56,12 @@ public final class CudaRuntime {
       int[] count = new int[1];
       int err = CudaNative.tfc_device_count(count);
       if (err != 0) {
+        int[] rt = new int[1];
+        int[] drv = new int[1];
+        CudaNative.tfc_versions(rt, drv);
+        String driver = drv[0] == 0 ? "no NVIDIA driver found" : "driver supports CUDA " + version(drv[0]);
         return new Probe(true, "no CUDA device: error " + err + " " + CudaNative.tfc_error_name(err) + " ("
-            + CudaNative.tfc_error_string(err) + ")", null);
+            + CudaNative.tfc_error_string(err) + "); runtime CUDA " + version(rt[0]) + ", " + driver, null);
       }
       if (count[0] < 1) {
         return new Probe(true, "no CUDA device: cudaGetDeviceCount found none", null);
@@ -94,6 +98,10 @@ public final class CudaRuntime {
     } catch (LinkageError | RuntimeException e) {
       return new Probe(true, "CUDA probe failed: " + e, null);
     }
+  }
+
+  private static String version(int v) {
+    return (v / 1000) + "." + (v % 1000) / 10;
   }
 
   /** Throws a {@link CudaException} naming {@code call} when {@code code} is not cudaSuccess. */
