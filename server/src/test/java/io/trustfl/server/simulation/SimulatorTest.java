@@ -1,0 +1,166 @@
+package io.trustfl.server.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trustfl.data.DataDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end simulations on a seeded 600-example SNIPS subset with the hashed bag-of-n-grams model (no encoder, so
+ * the runs take seconds): learning, outputs, resume equality, central DP within budget, the continual setting.
+ */
+class SimulatorTest {
+  private static Path dataDir;
+  @TempDir static Path shared;
+  /** The uninterrupted reference run, shared by the tests. */
+  private static Simulator.Result full;
+  private static Path fullOut;
+
+  @BeforeAll
+  static void findDataAndRunOnce() throws IOException {
+    String env = System.getenv(DataDirectory.ENV);
+    dataDir = env != null && !env.isBlank() ? Path.of(env)
+        : DataDirectory.findShared(Path.of("").toAbsolutePath()).orElseThrow(() -> new IllegalStateException(
+            "SNIPS is needed: set " + DataDirectory.ENV + " or place the data sets in ../shared/data"));
+    assertTrue(Files.isDirectory(dataDir.resolve("snips")), "no snips directory under " + dataDir);
+    fullOut = shared.resolve("full");
+    full = Simulator.run(small().build(), fullOut, new Simulator.Listener() {});
+  }
+
+  private static SimulationConfig.Builder small() {
+    return SimulationConfig.builder().data("snips").dataDir(dataDir).model("intent-bag").bagBuckets(4096).clients(20)
+        .clientsPerRound(5).rounds(6).evalEvery(3).partition(PartitionSpec.parse("dirichlet:1.0"))
+        .maxTrainExamples(600).maxTestExamples(300).localEpochs(3).localOptimizer("adam")
+        .localLearningRate(0.01).seed(7);
+  }
+
+  /** Thrown from a listener to interrupt a run after a round (whose checkpoint is already written). */
+  private static final class Interrupt extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void learnsAndWritesMetricsReportAndPlots() throws IOException {
+    Simulator.Result r = full;
+    Path out = fullOut;
+    assertEquals(6, r.metrics().size());
+    assertTrue(r.finalAccuracy() > r.initialAccuracy() + 0.15,
+        "accuracy " + r.initialAccuracy() + " -> " + r.finalAccuracy());
+    assertEquals(0.0, r.epsilon());
+    List<String> lines = Files.readAllLines(out.resolve(Simulator.METRICS));
+    assertEquals(6, lines.size());
+    assertTrue(lines.get(2).contains("\"accuracy\":"), lines.get(2));
+    assertFalse(lines.get(0).contains("\"accuracy\":"), "round 0 is not an evaluation round: " + lines.get(0));
+    for (RoundMetrics m : r.metrics()) {
+      assertEquals(5, m.selected());
+      assertEquals(5, m.accepted());
+      assertTrue(m.quorumMet());
+      assertTrue(m.normP10() <= m.normP50() && m.normP50() <= m.normP90() && m.normP90() <= m.normMax());
+    }
+    int total = 0;
+    for (int c : r.selectionCounts()) {
+      total += c;
+    }
+    assertEquals(30, total, "6 rounds x 5 devices");
+    String html = Files.readString(out.resolve(SimulationReport.HTML), StandardCharsets.UTF_8);
+    assertEquals(4, html.split("data:image/png;base64,", -1).length - 1, "four embedded plots");
+    for (String png : SimulationReport.PLOTS) {
+      byte[] b = Files.readAllBytes(out.resolve(png));
+      assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png + " is a PNG");
+    }
+    assertTrue(Files.exists(out.resolve(Simulator.WEIGHTS)));
+  }
+
+  @Test
+  void resumeAfterInterruptionEqualsUninterruptedRun(@TempDir Path tmp) throws IOException {
+    SimulationConfig c = small().build();
+    Path out = tmp.resolve("interrupted");
+    assertThrows(Interrupt.class, () -> Simulator.run(c, out, new Simulator.Listener() {
+      @Override
+      public void round(RoundMetrics m, int total) {
+        if (m.round() == 2) {
+          throw new Interrupt();
+        }
+      }
+    }));
+    // A write torn by the interruption: half a metrics line after the last complete one.
+    Files.writeString(out.resolve(Simulator.METRICS), "{\"round\":3,\"accur", StandardOpenOption.APPEND);
+    Simulator.Result resumed = Simulator.run(c, out, new Simulator.Listener() {});
+    assertEquals(3, resumed.resumedFrom());
+    assertEquals(full.finalWeights(), resumed.finalWeights(), "final global weights differ");
+    assertEquals(full.finalAccuracy(), resumed.finalAccuracy());
+    assertArrayEquals(full.selectionCounts(), resumed.selectionCounts());
+    assertEquals(6, Files.readAllLines(out.resolve(Simulator.METRICS)).size());
+    for (int i = 0; i < 6; i++) {
+      RoundMetrics a = full.metrics().get(i);
+      RoundMetrics b = resumed.metrics().get(i);
+      assertEquals(a.accuracy(), b.accuracy(), "round " + i);
+      assertEquals(a.trainLoss(), b.trainLoss(), "round " + i);
+      assertEquals(a.normP50(), b.normP50(), "round " + i);
+    }
+    // A finished run reruns as a no-op resume; a different configuration is refused.
+    assertEquals(6, Simulator.run(c, out, new Simulator.Listener() {}).resumedFrom());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Simulator.run(small().seed(8).build(), out, new Simulator.Listener() {}));
+    assertTrue(e.getMessage().contains("different run"), e.getMessage());
+  }
+
+  @Test
+  void adaptiveClippingNeedsEnoughClientsPerRound(@TempDir Path out) {
+    // sigma_b = n/20 = 0.5 count noise is too little for the noise multiplier eps = 2 needs over 5 rounds.
+    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(5).dp(SimulationConfig.DpKind.CENTRAL)
+        .epsilon(2.0).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Simulator.run(c, out, new Simulator.Listener() {}));
+    assertTrue(e.getMessage().contains("use more clients per round"), e.getMessage());
+  }
+
+  @Test
+  void centralDpSpendsAtMostTheTargetEpsilon(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(5).evalEvery(5)
+        .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).build();
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    assertFalse(r.stoppedEarly());
+    assertTrue(r.epsilon() <= 8.0, "epsilon " + r.epsilon());
+    // sigma is calibrated so that the last round lands on the target (uniform Poisson: q = 10/40 every round).
+    assertTrue(r.epsilon() > 7.8, "epsilon " + r.epsilon());
+    double prev = 0;
+    for (RoundMetrics m : r.metrics()) {
+      assertEquals(0.25, m.samplingRate(), 1e-12);
+      assertTrue(m.noiseMultiplier() > 0);
+      assertTrue(m.epsilon() >= prev && m.epsilon() <= 8.0, "epsilon " + m.epsilon() + " at round " + m.round());
+      prev = m.epsilon();
+    }
+    // Adaptive clipping starts at C0 = 0.1 and moves.
+    assertEquals(0.1, r.metrics().get(0).clipNorm(), 1e-12);
+    assertTrue(Math.abs(r.metrics().get(4).clipNorm() - 0.1) > 1e-6);
+  }
+
+  @Test
+  void continualSettingKeepsStoresUnderTheCapAndActivitySelectionUsesMaxInclusionProbability(@TempDir Path out)
+      throws IOException {
+    SimulationConfig c = small().rounds(4).evalEvery(4).continual(true).storeCap(8)
+        .selection(SimulationConfig.SelectionKind.ACTIVITY).build();
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    long arrivals = 0;
+    for (RoundMetrics m : r.metrics()) {
+      assertTrue(m.storedExamples() <= 20L * 8, "stored " + m.storedExamples());
+      assertTrue(m.samplingRate() >= 5.0 / 20 - 1e-12 && m.samplingRate() <= 1.0, "q " + m.samplingRate());
+      arrivals += m.arrivals();
+    }
+    assertTrue(arrivals > 0, "examples arrive in the continual setting");
+    assertTrue(r.finalAccuracy() > r.initialAccuracy());
+  }
+}
