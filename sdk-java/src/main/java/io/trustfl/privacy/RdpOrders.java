@@ -46,10 +46,6 @@ public enum RdpOrders {
     return orders.length;
   }
 
-  double order(int i) {
-    return orders[i];
-  }
-
   /**
    * The list with the given {@link #id()} (case-insensitive; "_" is accepted for "-").
    *
