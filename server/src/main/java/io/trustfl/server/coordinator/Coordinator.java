@@ -417,6 +417,7 @@ public final class Coordinator implements AutoCloseable {
           + " accepted updates, below the quorum " + state.quorum() + "; reopening the round");
       next = new CoordinatorState(state.round(), state.attempt() + 1, Phase.SELECTION, now, 0, List.of(), 0, 1,
           state.global(), state.optimizer(), state.accountant(), state.roundsCompleted(), "");
+      persist(next);
     } else {
       if (ledger != null) {
         try {
