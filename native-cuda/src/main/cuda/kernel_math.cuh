@@ -10,6 +10,59 @@
 
 namespace tfc {
 
+/** Floats of one row reduced by one block of the row-norm kernel. */
+constexpr long long kNormChunk = 16384;
+
+/** Chunks per row of the row-norm kernel. */
+TFC_HD long long normChunks(long long dim) { return (dim + kNormChunk - 1) / kNormChunk; }
+
+/**
+ * Squares, summed in double, of the elements of chunk c of row `row` that thread tid of nthreads reads: float4
+ * strides when dim is a multiple of 4 (rows are then 16-byte aligned), single floats otherwise.
+ */
+TFC_HD double rowChunkThreadSumSq(const float* rows, long long dim, long long row, long long c, int tid,
+                                  int nthreads) {
+  long long start = c * kNormChunk;
+  long long end = start + kNormChunk < dim ? start + kNormChunk : dim;
+  const float* r = rows + row * dim;
+  double acc = 0.0;
+  if ((dim & 3) == 0) {
+#if defined(__CUDA_ARCH__)
+    const float4* r4 = reinterpret_cast<const float4*>(r);
+#pragma unroll 4
+    for (long long j = start / 4 + tid; j < end / 4; j += nthreads) {
+      float4 v = __ldg(r4 + j);
+      double x = v.x, y = v.y, z = v.z, w = v.w;
+      acc += x * x;
+      acc += y * y;
+      acc += z * z;
+      acc += w * w;
+    }
+#else
+    for (long long j = start / 4 + tid; j < end / 4; j += nthreads) {
+      double x = r[4 * j], y = r[4 * j + 1], z = r[4 * j + 2], w = r[4 * j + 3];
+      acc += x * x;
+      acc += y * y;
+      acc += z * z;
+      acc += w * w;
+    }
+#endif
+  } else {
+    for (long long j = start + tid; j < end; j += nthreads) {
+      double x = r[j];
+      acc += x * x;
+    }
+  }
+  return acc;
+}
+
+/** A row's norm from its chunk partials, added in chunk order; NaN when the sum is not finite (ClipMath.l2Norm). */
+TFC_HD double rowNormFromPartials(const double* partials, long long row, long long chunks) {
+  double s = 0.0;
+  for (long long c = 0; c < chunks; c++) s += partials[row * chunks + c];
+  return isfinite(s) ? ieeeSqrt(s) : nan("");
+}
+
 /** sum[j] + Σ_i factors[i]·rows[i][j], rows in increasing i, factor-0 rows skipped (JavaKernels' order). */
 TFC_HD double columnSumElement(long long j, const float* rows, const double* factors, int batch, long long dim,
                                double acc) {

@@ -14,7 +14,6 @@
 namespace {
 
 constexpr int kThreads = 256;
-constexpr long long kNormChunk = 16384;  // floats of one row reduced by one block
 
 inline cudaStream_t S(long long h) { return reinterpret_cast<cudaStream_t>(static_cast<uintptr_t>(h)); }
 inline cudaEvent_t E(long long h) { return reinterpret_cast<cudaEvent_t>(static_cast<uintptr_t>(h)); }
@@ -54,29 +53,7 @@ __device__ double blockSum(double v) {
 // ---- per-row norms: block (chunk, row) writes a partial sum of squares; a second kernel adds them in order ----
 __global__ void rowNormPartials(const float* __restrict__ rows, long long dim, int chunks, double* partials) {
   long long blk = blockIdx.x;
-  long long row = blk / chunks;
-  long long c = blk % chunks;
-  long long start = c * kNormChunk;
-  long long end = start + kNormChunk < dim ? start + kNormChunk : dim;
-  const float* r = rows + row * dim;
-  double acc = 0.0;
-  if ((dim & 3) == 0) {
-    const float4* r4 = reinterpret_cast<const float4*>(r);
-#pragma unroll 4
-    for (long long j = start / 4 + threadIdx.x; j < end / 4; j += blockDim.x) {
-      float4 v = __ldg(r4 + j);
-      double x = v.x, y = v.y, z = v.z, w = v.w;
-      acc += x * x;
-      acc += y * y;
-      acc += z * z;
-      acc += w * w;
-    }
-  } else {
-    for (long long j = start + threadIdx.x; j < end; j += blockDim.x) {
-      double x = __ldg(r + j);
-      acc += x * x;
-    }
-  }
+  double acc = tfc::rowChunkThreadSumSq(rows, dim, blk / chunks, blk % chunks, threadIdx.x, blockDim.x);
   double total = blockSum(acc);
   if (threadIdx.x == 0) partials[blk] = total;
 }
@@ -84,10 +61,7 @@ __global__ void rowNormPartials(const float* __restrict__ rows, long long dim, i
 __global__ void rowNormFinish(const double* partials, int batch, int chunks, double* norms) {
   int row = blockIdx.x * blockDim.x + threadIdx.x;
   if (row >= batch) return;
-  double s = 0.0;
-  for (int c = 0; c < chunks; c++) s += partials[(long long)row * chunks + c];
-  // A NaN element gives NaN, an infinite one +Inf: both mean "no norm" (ClipMath.l2Norm).
-  norms[row] = isfinite(s) ? tfc::ieeeSqrt(s) : nan("");
+  norms[row] = tfc::rowNormFromPartials(partials, row, chunks);
 }
 
 __global__ void clipFactors(const double* norms, const float* weights, int batch, double clipNorm,
@@ -368,13 +342,12 @@ int tfc_event_elapsed_ms(long long start, long long end, double* ms) {
 }
 
 long long tfc_row_norms_scratch_bytes(int batch, long long dim) {
-  long long chunks = (dim + kNormChunk - 1) / kNormChunk;
-  return (long long)batch * chunks * (long long)sizeof(double);
+  return (long long)batch * tfc::normChunks(dim) * (long long)sizeof(double);
 }
 
 int tfc_row_norms(long long rows, int batch, long long dim, long long scratch, long long norms, long long stream) {
   if (batch <= 0 || dim <= 0) return 0;
-  int chunks = (int)((dim + kNormChunk - 1) / kNormChunk);
+  int chunks = (int)tfc::normChunks(dim);
   long long blocks = (long long)batch * chunks;
   rowNormPartials<<<(unsigned int)blocks, kThreads, 0, S(stream)>>>(P<const float>(rows), dim, chunks,
                                                                     P<double>(scratch));
@@ -497,6 +470,19 @@ double tfc_host_copy_norm(const float* src, long long srcOffset, long long dstHa
   }
   double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
   return isfinite(sum) ? sqrt(sum) : nan("");
+}
+
+void tfc_cpu_row_norms_emulation(const float* rows, int batch, long long dim, double* norms) {
+  long long chunks = tfc::normChunks(dim);
+  double* partials = new double[(size_t)(batch * chunks)];
+  for (long long row = 0; row < batch; row++)
+    for (long long c = 0; c < chunks; c++) {
+      double total = 0.0;  // the GPU adds the threads' sums in a tree; here in thread order
+      for (int t = 0; t < kThreads; t++) total += tfc::rowChunkThreadSumSq(rows, dim, row, c, t, kThreads);
+      partials[row * chunks + c] = total;
+    }
+  for (long long row = 0; row < batch; row++) norms[row] = tfc::rowNormFromPartials(partials, row, chunks);
+  delete[] partials;
 }
 
 void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim,

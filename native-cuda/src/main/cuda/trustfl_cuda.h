@@ -115,6 +115,11 @@ void tfc_cpu_normals(const int* key, long long nonce, long long first, long long
  */
 void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long long first, long long count,
                                        double stddev, int add, double* out);
+/**
+ * The row-norm kernels' per-thread bodies (chunking, float4 or scalar strides, partials added in chunk order) on host
+ * pointers; only the block's tree reduction is replaced by a sum in thread order.
+ */
+void tfc_cpu_row_norms_emulation(const float* rows, int batch, long long dim, double* norms);
 /** The scalar column-sum kernel's per-thread body (tfc::columnSumElement) for every column, on host pointers. */
 void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim, double* sum);
 /** The linear clipped-sum kernels' per-thread bodies for every output element, on host pointers. */

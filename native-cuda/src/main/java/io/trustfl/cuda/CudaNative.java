@@ -102,6 +102,8 @@ final class CudaNative {
 
   static native void tfc_cpu_normals(int[] key, long nonce, long first, long count, DoublePointer out);
 
+  static native void tfc_cpu_row_norms_emulation(float[] rows, int batch, long dim, double[] norms);
+
   static native void tfc_cpu_column_sum_emulation(float[] rows, double[] factors, int batch, long dim, double[] sum);
 
   static native void tfc_cpu_linear_clipped_sum_emulation(float[] activations, float[] outputGrads, double[] factors,

@@ -114,6 +114,31 @@ class HostReferenceTest {
   }
 
   /**
+   * The row-norm kernels' per-thread bodies on the host (every element of every chunk read exactly once, float4 and
+   * scalar strides, chunk boundaries) against ClipMath.l2Norm: equal to 1e-12 relative, NaN for non-finite rows.
+   */
+  @Test
+  void rowNormKernelBodiesCoverEveryElement() {
+    SplittableRandom rnd = new SplittableRandom(23);
+    int[] dims = {1, 3, 4, 5, 1000, 16384, 16385, 2 * 16384 + 4, 3 * 16384 + 7};
+    for (int d : dims) {
+      int b = 3;
+      float[] rows = new float[b * d];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = (float) (rnd.nextDouble() * 2 - 1);
+      }
+      rows[2 * d + d - 1] = Float.POSITIVE_INFINITY; // last element of the last row: must be seen
+      double[] norms = new double[b];
+      CudaNative.tfc_cpu_row_norms_emulation(rows, b, d, norms);
+      for (int i = 0; i < 2; i++) {
+        double want = ClipMath.l2Norm(rows, i * d, d);
+        assertEquals(want, norms[i], 1e-12 * want, "D=" + d + " row " + i);
+      }
+      assertTrue(Double.isNaN(norms[2]), "D=" + d + ": an infinite last element makes the norm NaN");
+    }
+  }
+
+  /**
    * The column-sum kernel's per-thread body on the host equals JavaKernels' sum bit for bit when given the Java
    * backend's clip factors: same order of double additions, no fused multiply-add.
    */
