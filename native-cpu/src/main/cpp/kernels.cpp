@@ -168,12 +168,100 @@ long long tfl_noop(long long x) { return x; }
 // in its cache. Each row is therefore read from main memory once, and the sum is written in place.
 namespace {
 
-// The clip-and-accumulate core: weights from floats (wf), from doubles (wd) or all ones (both null).
+// One task's share of the clip-and-accumulate pipeline over rows [0, batch) (row stride D) and columns [c0, c1):
+// adds into sum (indexed by column) and, when norms is not null, writes the norms. T tasks share `partial`
+// (2*T*R doubles) and the barrier; with T = 1 the barrier is a no-op. Weights come from floats (wf), doubles (wd)
+// or are all ones (both null). Returns the number of accepted rows.
+//
+// Rows are processed in tiles of R rows. Each task computes the partial sums of squares of a tile's rows over its
+// columns; after a barrier every task combines the partials of every row in a fixed order (so all agree on the
+// norms) and scales the tile into its columns of the sum. Software pipeline: while tile k (in cache since the
+// previous step) is scaled, the rows of tile k+1 are streamed from memory for their norms, in small column steps,
+// so the memory reads overlap the cached arithmetic; tile k+1 then stays in cache for the next step. Each row is
+// read from main memory once.
+int clipPipeline(const float* rows, long batch, long D, const float* wf, const double* wd, double clip, double* sum,
+    double* norms, long c0, long c1, long R, int T, int t, double* partial, tfl::Barrier& barrier) {
+  const long tiles = (batch + R - 1) / R;
+  std::vector<double> scale(R), liveScale(R);
+  std::vector<const float*> liveRow(R), blockRow(R);
+  int accepted = 0;
+  auto partialOf = [&](long tile, int task) { return partial + (static_cast<size_t>(tile & 1) * T + task) * R; };
+  {
+    double* mine = partialOf(0, t);
+    long rn = std::min<long>(R, batch);
+    for (long r = 0; r < rn; r++) mine[r] = c1 > c0 ? sumsq(rows + r * D + c0, c1 - c0) : 0.0;
+  }
+  barrier.wait();
+  for (long k = 0; k < tiles; k++) {
+    long r0 = k * R;
+    long rn = std::min<long>(R, batch - r0);
+    long live = 0;
+    for (long r = 0; r < rn; r++) {
+      double ss = 0;
+      for (int u = 0; u < T; u++) ss += partialOf(k, u)[r];
+      double norm = std::isfinite(ss) ? std::sqrt(ss) : NAN;
+      double w = wf != nullptr ? static_cast<double>(wf[r0 + r]) : wd != nullptr ? wd[r0 + r] : 1.0;
+      if (norms != nullptr) norms[r0 + r] = norm;
+      if (std::isnan(norm) || !std::isfinite(w)) continue;
+      accepted++;
+      double f = norm <= clip ? 1.0 : clip / norm;
+      scale[r] = w * f;
+      if (scale[r] != 0.0) {  // zero weights add nothing
+        liveScale[live] = scale[r];
+        liveRow[live++] = rows + (r0 + r) * D;
+      }
+    }
+    long n0 = r0 + rn;
+    long nn = k + 1 < tiles ? std::min<long>(R, batch - n0) : 0;
+    double* next = partialOf(k + 1, t);
+    for (long r = 0; r < nn; r++) next[r] = 0.0;
+    for (long b0 = c0; b0 < c1; b0 += kColumnBlock) {
+      long bn = std::min(kColumnBlock, c1 - b0);
+      for (long r = 0; r < nn; r++) next[r] += sumsq(rows + (n0 + r) * D + b0, bn);
+      for (long r = 0; r < live; r++) blockRow[r] = liveRow[r] + b0;
+      if (live > 0) scaleAddRows(blockRow.data(), liveScale.data(), live, sum + b0, bn);
+    }
+    barrier.wait();
+  }
+  return accepted;
+}
+
 int clipCore(long long h, const float* rows, int batch, int dim, const float* wf, const double* wd, double clip,
     double* sum, double* norms) {
   Context* c = tfl::ctx(h);
   const long D = dim;
-  int T = threadsFor(c, static_cast<double>(batch) * D * 4);
+  const long B = batch;
+  const long cache = c->l2 * 3 / 4;
+  int T = threadsFor(c, static_cast<double>(B) * D * 4);
+  // Rows split across tasks when a task's own accumulator and two tiles of at least 4 whole rows fit in its L2:
+  // no barriers at all (each task runs the pipeline on its rows into a private sum; the sums are added at the
+  // end). Otherwise columns are split and the tasks meet once per tile.
+  if (T > 1 && B >= 4L * T && D * 8 + 2 * 4 * D * 4 <= cache) {
+    long R = c->tileRows > 0 ? c->tileRows : std::min<long>(256, (cache - D * 8) / (2 * D * 4));
+    std::vector<std::vector<double>> priv(T);
+    std::vector<int> acceptedPerTask(T, 0);
+    c->pool.run(T, [&](int t) {
+      long b0, b1;
+      split(B, T, t, 1, &b0, &b1);
+      long rt = std::min<long>(R, b1 - b0);
+      if (rt <= 0) return;
+      double* acc = sum;
+      if (t > 0) {
+        priv[t].assign(D, 0.0);
+        acc = priv[t].data();
+      }
+      std::vector<double> partial(2 * rt);
+      tfl::Barrier none(1);
+      acceptedPerTask[t] = clipPipeline(rows + b0 * D, b1 - b0, D, wf == nullptr ? nullptr : wf + b0,
+          wd == nullptr ? nullptr : wd + b0, clip, acc, norms + b0, 0, D, rt, 1, 0, partial.data(), none);
+    });
+    int accepted = acceptedPerTask[0];
+    for (int t = 1; t < T; t++) {
+      accepted += acceptedPerTask[t];
+      if (!priv[t].empty()) addd(priv[t].data(), sum, D);
+    }
+    return accepted;
+  }
   T = static_cast<int>(std::min<long>(T, std::max<long>(1, D / 64)));
   long chunk = (D + T - 1) / T;
   long R = c->tileRows;
@@ -181,76 +269,21 @@ int clipCore(long long h, const float* rows, int batch, int dim, const float* wf
     // Two tiles (the one being scaled and the next one being loaded, R rows of one task's columns each) and the
     // task's accumulator columns should fit in 3/4 of its L2; when even one row chunk is too large, take a few
     // rows anyway (they stay in the shared L3).
-    long budget = c->l2 * 3 / 4 - chunk * 8;
+    long budget = cache - chunk * 8;
     R = budget > 0 ? budget / (2 * chunk * 4) : 0;
     if (R < 4) R = std::max<long>(std::max<long>(R, 1), std::min<long>(8, (c->l3 / 8) / (D * 4)));
     R = std::min<long>(R, 256);
   }
-  R = std::min<long>(R, batch);
-  const long tiles = (batch + R - 1) / R;
-  // partial[parity][task][row]: each task's sums of squares over its columns, for the tile with that parity.
+  R = std::min<long>(R, B);
   std::vector<double> partial(2 * static_cast<size_t>(T) * R);
   std::vector<int> acceptedPerTask(T, 0);
   tfl::Barrier barrier(T);
-  auto task = [&](int t) {
+  c->pool.run(T, [&](int t) {
     long c0, c1;
     split(D, T, t, 16, &c0, &c1);
-    std::vector<double> scale(R), liveScale(R);
-    std::vector<const float*> liveRow(R), blockRow(R);
-    int accepted = 0;
-    auto partialOf = [&](long tile, int task) {
-      return &partial[(static_cast<size_t>(tile & 1) * T + task) * R];
-    };
-    // Prologue: norms (partial) of tile 0.
-    {
-      double* mine = partialOf(0, t);
-      long rn = std::min<long>(R, batch);
-      for (long r = 0; r < rn; r++) mine[r] = c1 > c0 ? sumsq(rows + r * D + c0, c1 - c0) : 0.0;
-    }
-    barrier.wait();
-    for (long k = 0; k < tiles; k++) {
-      long r0 = k * R;
-      long rn = std::min<long>(R, batch - r0);
-      for (long r = 0; r < rn; r++) {
-        double ss = 0;
-        for (int u = 0; u < T; u++) ss += partialOf(k, u)[r];
-        double norm = std::isfinite(ss) ? std::sqrt(ss) : NAN;
-        double w = wf != nullptr ? static_cast<double>(wf[r0 + r]) : wd != nullptr ? wd[r0 + r] : 1.0;
-        if (t == 0) norms[r0 + r] = norm;
-        if (std::isnan(norm) || !std::isfinite(w)) {
-          scale[r] = 0.0;
-          continue;
-        }
-        accepted++;
-        double f = norm <= clip ? 1.0 : clip / norm;
-        scale[r] = w * f;
-      }
-      // Software pipeline: while tile k (in cache since the previous step) is scaled into the sum, the rows of
-      // tile k+1 are streamed from memory for their norms, block by block, so the memory reads overlap the
-      // cached arithmetic; tile k+1 then stays in cache for the next step.
-      long n0 = r0 + rn;
-      long nn = k + 1 < tiles ? std::min<long>(R, batch - n0) : 0;
-      double* next = partialOf(k + 1, t);
-      for (long r = 0; r < nn; r++) next[r] = 0.0;
-      // Rows that add something (rejected rows and zero weights are skipped).
-      long live = 0;
-      for (long r = 0; r < rn; r++) {
-        if (scale[r] != 0.0) {
-          liveScale[live] = scale[r];
-          liveRow[live++] = rows + (r0 + r) * D;
-        }
-      }
-      for (long b0 = c0; b0 < c1; b0 += kColumnBlock) {
-        long bn = std::min(kColumnBlock, c1 - b0);
-        for (long r = 0; r < nn; r++) next[r] += sumsq(rows + (n0 + r) * D + b0, bn);
-        for (long r = 0; r < live; r++) blockRow[r] = liveRow[r] + b0;
-        if (live > 0) scaleAddRows(blockRow.data(), liveScale.data(), live, sum + b0, bn);
-      }
-      barrier.wait();
-    }
-    acceptedPerTask[t] = accepted;
-  };
-  c->pool.run(T, task);
+    acceptedPerTask[t] = clipPipeline(rows, B, D, wf, wd, clip, sum, t == 0 ? norms : nullptr, c0, c1, R, T, t,
+        partial.data(), barrier);
+  });
   return acceptedPerTask[0];
 }
 

@@ -185,7 +185,11 @@ public final class CpuKernels implements Kernels {
     try {
       KernelChecks.linearArgs(shape, activations, outputGrads);
       KernelChecks.remaining("factors", factors, shape.batch());
-      int wn = shape.in() * shape.out();
+      long wnLong = (long) shape.in() * shape.out();
+      if (wnLong > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("in*out must fit in an int (buffers are int-indexed), got " + wnLong);
+      }
+      int wn = (int) wnLong;
       KernelChecks.remaining("weightGrad", weightGrad, wn);
       if (shape.bias()) {
         KernelChecks.remaining("biasGrad", biasGrad, shape.out());

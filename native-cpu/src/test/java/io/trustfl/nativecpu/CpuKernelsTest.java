@@ -119,24 +119,25 @@ class CpuKernelsTest {
     compareClip(cpu1, rows, b, d, weights, clip, kind);
   }
 
-  @Test
-  void manySmallTilesAcrossThreads() {
-    // Force 3-row tiles so the pipeline runs through many tiles (and a partial last one) on 3 threads.
+  @ParameterizedTest(name = "B={0} D={1}")
+  @CsvSource({"17,20000", "9,20000", "5,100003"})
+  void manySmallTilesAcrossThreads(int b, int d) {
+    // Force 3-row tiles so the pipeline runs through many tiles (and a partial last one) on 3 threads: B=17 takes
+    // the row-split path, B=9 and B=5 the column-split path with a barrier per tile.
     System.setProperty(CpuKernels.TILE_ROWS_PROPERTY, "3");
     try (CpuKernels tiny = CpuKernels.open(3)) {
       SplittableRandom r = new SplittableRandom(21);
-      int b = 17;
-      int d = 1000;
       float[] rows = uniform(r, b * d, 1.0);
       rows[4 * d + 999] = Float.NaN;
-      rows[9 * d] = Float.POSITIVE_INFINITY;
+      rows[(b - 1) * d] = Float.POSITIVE_INFINITY;
       float[] weights = uniform(r, b, 1.0);
       for (int i = 0; i < b; i++) {
         weights[i] = Math.abs(weights[i]);
       }
-      weights[16] = Float.NaN;
-      compareClip(tiny, rows, b, d, weights, 5.0, Kind.DIRECT);
-      compareClip(tiny, rows, b, d, null, 5.0, Kind.HEAP);
+      weights[1] = Float.NaN;
+      weights[2] = 0f;
+      compareClip(tiny, rows, b, d, weights, 50.0, Kind.DIRECT);
+      compareClip(tiny, rows, b, d, null, 50.0, Kind.HEAP);
     } finally {
       System.clearProperty(CpuKernels.TILE_ROWS_PROPERTY);
     }

@@ -142,18 +142,16 @@ class CpuStreamingAggregatorTest {
     assertThrows(IllegalArgumentException.class, () -> cpu.newAggregator(0, 1.0));
     assertThrows(IllegalArgumentException.class, () -> cpu.newAggregator(3, -1.0));
     StreamingAggregator a = cpu.newAggregator(3, 1.0);
-    {
-      assertThrows(IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[3]), -1.0));
-      assertThrows(IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[2]), 1.0));
-      assertThrows(IllegalArgumentException.class, () -> a.finish(null, 0, -1.0));
-      assertThrows(NullPointerException.class, () -> a.finish(null, 0, 1.0));
-      UpdateOutcome o = a.accumulate(FloatBuffer.wrap(new float[] {Float.NaN, 0, 0}), 1.0);
-      assertFalse(o.accepted());
-      assertEquals(0.0, o.clipFactor());
-      assertArrayEquals(new double[3], a.partialSum());
-      a.close();
-      a.close();
-      assertThrows(IllegalStateException.class, () -> a.accumulate(FloatBuffer.wrap(new float[3]), 1.0));
-    }
+    assertThrows(IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[3]), -1.0));
+    assertThrows(IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[2]), 1.0));
+    assertThrows(IllegalArgumentException.class, () -> a.finish(null, 0, -1.0));
+    assertThrows(NullPointerException.class, () -> a.finish(null, 0, 1.0));
+    UpdateOutcome o = a.accumulate(FloatBuffer.wrap(new float[] {Float.NaN, 0, 0}), 1.0);
+    assertFalse(o.accepted());
+    assertEquals(0.0, o.clipFactor());
+    assertArrayEquals(new double[3], a.partialSum());
+    a.close();
+    a.close();
+    assertThrows(IllegalStateException.class, () -> a.accumulate(FloatBuffer.wrap(new float[3]), 1.0));
   }
 }
