@@ -63,6 +63,20 @@ TFC_HD double rowNormFromPartials(const double* partials, long long row, long lo
   return isfinite(s) ? ieeeSqrt(s) : nan("");
 }
 
+/** Σ x[k]·y[k] in double over k = lane, lane + lanes, … < n: one lane's share of a strided dot product. */
+TFC_HD double dotShare(const float* x, const float* y, int n, int lane, int lanes) {
+  double acc = 0.0;
+  for (int k = lane; k < n; k += lanes) acc += (double)x[k] * (double)y[k];
+  return acc;
+}
+
+/** (Σ_t g[t][o])², the bias column o's share of a ghost norm (g is seq × out). */
+TFC_HD double biasColumnSq(const float* g, int seq, int out, int o) {
+  double gs = 0.0;
+  for (int t = 0; t < seq; t++) gs += (double)g[(long long)t * out + o];
+  return gs * gs;
+}
+
 /** sum[j] + Σ_i factors[i]·rows[i][j], rows in increasing i, factor-0 rows skipped (JavaKernels' order). */
 TFC_HD double columnSumElement(long long j, const float* rows, const double* factors, int batch, long long dim,
                                double acc) {

@@ -149,31 +149,21 @@ __global__ void ghostNormsSq(const float* __restrict__ acts, const float* __rest
   int warps = blockDim.x >> 5;
   double total = 0.0;
   if (seq == 1) {
-    double aa = 0.0, gg = 0.0;
-    for (int k = threadIdx.x; k < in; k += blockDim.x) aa += (double)a[k] * (double)a[k];
-    for (int k = threadIdx.x; k < out; k += blockDim.x) gg += (double)g[k] * (double)g[k];
-    aa = blockSum(aa);
-    gg = blockSum(gg);
+    double aa = blockSum(tfc::dotShare(a, a, in, threadIdx.x, blockDim.x));
+    double gg = blockSum(tfc::dotShare(g, g, out, threadIdx.x, blockDim.x));
     if (threadIdx.x == 0) outSq[b] = gg * aa + (bias ? gg : 0.0);
     return;
   }
   long long pairs = (long long)seq * seq;
   for (long long p = warp; p < pairs; p += warps) {
     int s = (int)(p / seq), r = (int)(p % seq);
-    double da = 0.0, dg = 0.0;
-    for (int k = lane; k < in; k += 32) da += (double)a[(long long)s * in + k] * (double)a[(long long)r * in + k];
-    for (int k = lane; k < out; k += 32) dg += (double)g[(long long)s * out + k] * (double)g[(long long)r * out + k];
-    da = warpSum(da);
-    dg = warpSum(dg);
+    double da = warpSum(tfc::dotShare(a + (long long)s * in, a + (long long)r * in, in, lane, 32));
+    double dg = warpSum(tfc::dotShare(g + (long long)s * out, g + (long long)r * out, out, lane, 32));
     if (lane == 0) total += da * dg;
   }
   double biasSq = 0.0;
   if (bias) {
-    for (int o = threadIdx.x; o < out; o += blockDim.x) {
-      double gs = 0.0;
-      for (int t = 0; t < seq; t++) gs += (double)g[(long long)t * out + o];
-      biasSq += gs * gs;
-    }
+    for (int o = threadIdx.x; o < out; o += blockDim.x) biasSq += tfc::biasColumnSq(g, seq, out, o);
   }
   total = blockSum(total);
   biasSq = blockSum(biasSq);
@@ -483,6 +473,36 @@ void tfc_cpu_row_norms_emulation(const float* rows, int batch, long long dim, do
     }
   for (long long row = 0; row < batch; row++) norms[row] = tfc::rowNormFromPartials(partials, row, chunks);
   delete[] partials;
+}
+
+void tfc_cpu_ghost_norms_emulation(const float* activations, const float* outputGrads, int batch, int seq, int in,
+                                   int out, int bias, double* squaredNorms) {
+  // The ghost-norm kernel's decomposition, with its warp and block reductions replaced by sums in lane order.
+  for (long long b = 0; b < batch; b++) {
+    const float* a = activations + b * seq * in;
+    const float* g = outputGrads + b * seq * out;
+    if (seq == 1) {
+      double aa = 0.0, gg = 0.0;
+      for (int t = 0; t < kThreads; t++) aa += tfc::dotShare(a, a, in, t, kThreads);
+      for (int t = 0; t < kThreads; t++) gg += tfc::dotShare(g, g, out, t, kThreads);
+      squaredNorms[b] = gg * aa + (bias ? gg : 0.0);
+      continue;
+    }
+    double total = 0.0;
+    for (long long p = 0; p < (long long)seq * seq; p++) {
+      int s = (int)(p / seq), r = (int)(p % seq);
+      double da = 0.0, dg = 0.0;
+      for (int lane = 0; lane < 32; lane++) {
+        da += tfc::dotShare(a + (long long)s * in, a + (long long)r * in, in, lane, 32);
+        dg += tfc::dotShare(g + (long long)s * out, g + (long long)r * out, out, lane, 32);
+      }
+      total += da * dg;
+    }
+    double biasSq = 0.0;
+    if (bias)
+      for (int o = 0; o < out; o++) biasSq += tfc::biasColumnSq(g, seq, out, o);
+    squaredNorms[b] = total + biasSq;
+  }
 }
 
 void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim,

@@ -120,6 +120,9 @@ void tfc_cpu_gaussian_kernel_emulation(const int* key, long long nonce, long lon
  * pointers; only the block's tree reduction is replaced by a sum in thread order.
  */
 void tfc_cpu_row_norms_emulation(const float* rows, int batch, long long dim, double* norms);
+/** The ghost-norm kernel's per-thread bodies on host pointers, warp/block reductions replaced by ordered sums. */
+void tfc_cpu_ghost_norms_emulation(const float* activations, const float* outputGrads, int batch, int seq, int in,
+                                   int out, int bias, double* squaredNorms);
 /** The scalar column-sum kernel's per-thread body (tfc::columnSumElement) for every column, on host pointers. */
 void tfc_cpu_column_sum_emulation(const float* rows, const double* factors, int batch, long long dim, double* sum);
 /** The linear clipped-sum kernels' per-thread bodies for every output element, on host pointers. */

@@ -104,6 +104,9 @@ final class CudaNative {
 
   static native void tfc_cpu_row_norms_emulation(float[] rows, int batch, long dim, double[] norms);
 
+  static native void tfc_cpu_ghost_norms_emulation(float[] activations, float[] outputGrads, int batch, int seq,
+      int in, int out, int bias, double[] squaredNorms);
+
   static native void tfc_cpu_column_sum_emulation(float[] rows, double[] factors, int batch, long dim, double[] sum);
 
   static native void tfc_cpu_linear_clipped_sum_emulation(float[] activations, float[] outputGrads, double[] factors,

@@ -182,12 +182,15 @@ class HostReferenceTest {
     }
   }
 
-  /** The linear clipped-sum kernels' per-thread bodies on the host equal JavaKernels bit for bit. */
+  /**
+   * The linear clipped-sum kernels' per-thread bodies on the host equal JavaKernels bit for bit; the ghost-norm
+   * kernel's decomposition (pairs of the Gram matrices, lane-strided dots, bias columns) equals it to 1e-12.
+   */
   @Test
   void linearSumKernelBodiesAreBitIdenticalToJava() {
     SplittableRandom rnd = new SplittableRandom(22);
     LinearShape[] shapes = {new LinearShape(4, 1, 33, 10, true), new LinearShape(3, 5, 17, 9, true),
-        new LinearShape(2, 12, 8, 40, false)};
+        new LinearShape(2, 12, 8, 40, false), new LinearShape(2, 3, 300, 257, true)};
     for (LinearShape s : shapes) {
       float[] a = new float[s.activationCount()];
       float[] g = new float[s.outputGradCount()];
@@ -211,6 +214,13 @@ class HostReferenceTest {
           DoubleBuffer.wrap(f), DoubleBuffer.wrap(wj), DoubleBuffer.wrap(bj));
       CudaNative.tfc_cpu_linear_clipped_sum_emulation(a, g, f, s.batch(), s.seq(), s.in(), s.out(),
           s.bias() ? 1 : 0, wk, bk);
+      double[] nj = new double[s.batch()];
+      double[] nk = new double[s.batch()];
+      new JavaKernels().linearGhostNormsSquared(s, FloatBuffer.wrap(a), FloatBuffer.wrap(g), DoubleBuffer.wrap(nj));
+      CudaNative.tfc_cpu_ghost_norms_emulation(a, g, s.batch(), s.seq(), s.in(), s.out(), s.bias() ? 1 : 0, nk);
+      for (int k = 0; k < nj.length; k++) {
+        assertEquals(nj[k], nk[k], 1e-12 * nj[k], s + " ghost norm " + k);
+      }
       for (int k = 0; k < wj.length; k++) {
         assertEquals(Double.doubleToRawLongBits(wj[k]), Double.doubleToRawLongBits(wk[k]), s + " weight " + k);
       }
