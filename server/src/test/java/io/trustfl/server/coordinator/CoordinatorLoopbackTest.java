@@ -70,20 +70,25 @@ class CoordinatorLoopbackTest {
     kernels.close();
   }
 
-  private static Weights initial() {
+  static Weights initial() {
     return Weights.newBuilder().setVersion(ProtocolVersions.current())
         .addTensors(WeightsCodec.encodeFloat32("w", new long[] {3, 3}, W0))
         .addTensors(WeightsCodec.encodeFloat32("b", new long[] {3}, B0)).build();
   }
 
   private CoordinatorConfig.Builder config(int perRound, int quorum, int minCandidates, Duration reporting) {
+    return config(dir.resolve("state"), perRound, quorum, minCandidates, reporting);
+  }
+
+  static CoordinatorConfig.Builder config(Path stateDir, int perRound, int quorum, int minCandidates,
+      Duration reporting) {
     return CoordinatorConfig.builder().taskId("task").model("tiny", CHECKSUM).initialWeights(initial())
         .local(LocalTraining.newBuilder().setEpochs(1).setBatchSize(8).setLearningRate(0.1).setOptimizer("sgd")
             .build())
         .selection(perRound, new OverSelection(new UniformSelection(SamplingScheme.FIXED_SIZE), 0.0, quorum))
         .selectionTrigger(minCandidates, Duration.ofSeconds(30)).reportingWindow(reporting)
         .maxUploadBytes(16 << 10).aggregator(FedAvgAggregator.uniform(100.0))
-        .optimizer(ServerOptimizer.fedAvg(1.0)).stateDirectory(dir.resolve("state"));
+        .optimizer(ServerOptimizer.fedAvg(1.0)).stateDirectory(stateDir);
   }
 
   private CoordinatorServer serve(CoordinatorConfig cfg) throws IOException {
@@ -94,11 +99,11 @@ class CoordinatorLoopbackTest {
     return s;
   }
 
-  private static HttpTransport transport(CoordinatorServer s) {
+  static HttpTransport transport(CoordinatorServer s) {
     return new HttpTransport(s.uri(), Duration.ofSeconds(20), 1 << 20);
   }
 
-  private static CheckIn checkIn(String device) {
+  static CheckIn checkIn(String device) {
     return CheckIn.newBuilder().setVersion(ProtocolVersions.current()).setDeviceId(device)
         .setState(DeviceState.newBuilder().setCharging(true).setIdle(true).setUnmeteredNetwork(true)
             .setBatteryLevel(1f))
@@ -106,7 +111,7 @@ class CoordinatorLoopbackTest {
   }
 
   /** Device i's delta: small deterministic values, distinct per device. */
-  private static float[] delta(int i) {
+  static float[] delta(int i) {
     float[] d = new float[D];
     for (int j = 0; j < D; j++) {
       d[j] = ((i * 7 + j * 3) % 11 - 5) / 100f;
@@ -114,7 +119,7 @@ class CoordinatorLoopbackTest {
     return d;
   }
 
-  private static ClientUpdate update(TaskPlan plan, String device, float[] d) {
+  static ClientUpdate update(TaskPlan plan, String device, float[] d) {
     Weights w = Weights.newBuilder().setVersion(ProtocolVersions.current())
         .addTensors(WeightsCodec.encodeFloat32("w", new long[] {3, 3}, java.util.Arrays.copyOf(d, 9)))
         .addTensors(WeightsCodec.encodeFloat32("b", new long[] {3}, java.util.Arrays.copyOfRange(d, 9, D)))
@@ -124,7 +129,7 @@ class CoordinatorLoopbackTest {
         .setModelChecksum(CHECKSUM).build();
   }
 
-  private static double[] flatten(Weights w) {
+  static double[] flatten(Weights w) {
     float[] a = WeightsCodec.decode(w.getTensors(0));
     float[] b = WeightsCodec.decode(w.getTensors(1));
     double[] out = new double[a.length + b.length];
@@ -137,7 +142,7 @@ class CoordinatorLoopbackTest {
     return out;
   }
 
-  private static double[] expectedGlobal(List<float[]> acceptedDeltas) {
+  static double[] expectedGlobal(List<float[]> acceptedDeltas) {
     double[] g = new double[D];
     for (int j = 0; j < D; j++) {
       g[j] = j < 9 ? W0[j] : B0[j - 9];
@@ -150,7 +155,7 @@ class CoordinatorLoopbackTest {
     return g;
   }
 
-  private static void assertClose(double[] expected, double[] actual) {
+  static void assertClose(double[] expected, double[] actual) {
     for (int j = 0; j < expected.length; j++) {
       assertEquals(expected[j], actual[j], 1e-6, "element " + j);
     }
@@ -165,7 +170,7 @@ class CoordinatorLoopbackTest {
     }
   }
 
-  private static void runAll(int n, int threads, Consumer<Integer> device) throws InterruptedException {
+  static void runAll(int n, int threads, Consumer<Integer> device) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int i = 0; i < n; i++) {
