@@ -124,7 +124,11 @@ public final class CudaKernels implements Kernels {
     ensureOpen();
     KernelChecks.linearArgs(shape, activations, outputGrads);
     KernelChecks.remaining("factors", factors, shape.batch());
-    KernelChecks.remaining("weightGrad", weightGrad, (long) shape.in() * shape.out());
+    long weightsLong = (long) shape.in() * shape.out();
+    if (weightsLong > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("in*out must fit in an int (buffers are int-indexed), got " + weightsLong);
+    }
+    KernelChecks.remaining("weightGrad", weightGrad, weightsLong);
     if (shape.bias()) {
       KernelChecks.remaining("biasGrad", biasGrad, shape.out());
     }
@@ -134,7 +138,7 @@ public final class CudaKernels implements Kernels {
         throw new IllegalArgumentException("factors must be finite, got " + f + " at example " + b);
       }
     }
-    int weights = shape.in() * shape.out();
+    int weights = (int) weightsLong;
     try (CudaStream stream = new CudaStream();
         DeviceBuffer dA = DeviceBuffer.ofFloats(shape.activationCount());
         DeviceBuffer dG = DeviceBuffer.ofFloats(shape.outputGradCount());
