@@ -47,4 +47,19 @@ class ClipMathTest {
     e = assertThrows(IllegalArgumentException.class, () -> ClipMath.requireClipNorm(-1.0));
     assertEquals("clipNorm must be finite and > 0, got -1.0", e.getMessage());
   }
+
+  @Test
+  void arrayAndDirectBufferNormsAreBitIdentical() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    for (int len : new int[] {1, 7, 8, 9, 15, 16, 17, 1000, 4099}) {
+      float[] v = new float[len];
+      for (int i = 0; i < len; i++) {
+        v[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(-6, 6)));
+      }
+      FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(4 * len).order(java.nio.ByteOrder.nativeOrder())
+          .asFloatBuffer().put(v);
+      assertEquals(Double.doubleToRawLongBits(ClipMath.l2Norm(v, 0, len)),
+          Double.doubleToRawLongBits(ClipMath.l2Norm(direct, 0, len)), "len " + len);
+    }
+  }
 }
