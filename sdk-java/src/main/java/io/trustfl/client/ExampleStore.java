@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -59,7 +60,7 @@ public final class ExampleStore implements AutoCloseable {
   private final StoreLimits limits;
   private final LinkedHashMap<Long, StoredExample> examples = new LinkedHashMap<>();
   private FileChannel log;
-  private java.nio.channels.FileLock lock;
+  private FileLock lock;
   private long nextId = 1;
   private long offered;
   private long totalAdded;
@@ -93,7 +94,7 @@ public final class ExampleStore implements AutoCloseable {
     log = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       lock = log.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException e) {
       lock = null;
     }
     if (lock == null) {
@@ -587,7 +588,7 @@ public final class ExampleStore implements AutoCloseable {
     FileChannel old = log;
     log = FileChannel.open(dir.resolve(LOG_NAME), StandardOpenOption.READ, StandardOpenOption.WRITE);
     log.position(log.size());
-    java.nio.channels.FileLock oldLock = lock;
+    FileLock oldLock = lock;
     lock = log.tryLock();
     oldLock.release();
     old.close();
@@ -640,10 +641,5 @@ public final class ExampleStore implements AutoCloseable {
     } finally {
       log.close();
     }
-  }
-
-  /** Per-record counts, for tests and diagnostics. */
-  synchronized Map<String, Long> diagnostics() throws IOException {
-    return Map.of("logBytes", log.size(), "examples", (long) examples.size(), "bytes", bytes);
   }
 }

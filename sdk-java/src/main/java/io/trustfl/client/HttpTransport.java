@@ -96,7 +96,8 @@ public final class HttpTransport {
    * @return the plan, or empty when the device has none (404)
    */
   public Optional<TaskPlan> downloadPlan(String deviceId) throws IOException {
-    Response r = exchange("GET", "/v1/plan?device=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8), null);
+    // The Charset overload of URLEncoder.encode needs Android API 33; the charset-name one works everywhere.
+    Response r = exchange("GET", "/v1/plan?device=" + URLEncoder.encode(deviceId, "UTF-8"), null);
     if (r.status == 404) {
       return Optional.empty();
     }
@@ -140,7 +141,8 @@ public final class HttpTransport {
         }
       }
       int status = c.getResponseCode();
-      String reason = Objects.requireNonNullElse(c.getHeaderField(REASON_HEADER), "");
+      String header = c.getHeaderField(REASON_HEADER);
+      String reason = header == null ? "" : header;
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       byte[] bytes = in == null ? new byte[0] : readBounded(in);
       return new Response(status, reason, bytes);

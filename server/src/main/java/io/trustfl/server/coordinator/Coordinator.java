@@ -66,6 +66,15 @@ import java.util.logging.Logger;
  * and updates not yet answered. If the process dies after the accountant step but before the checkpoint write, the
  * step was never persisted and the aggregate never served, so re-running the release is not a second release.
  *
+ * <p><b>Accounting.</b> The ledger is stepped once per released round with the configured σ and, as sampling rate,
+ * the round's largest inclusion probability among the devices that checked in ({@code Selection
+ * .maxInclusionProbability()}); a device that did not check in had probability 0 that round. Amplification by
+ * sampling assumes the selection is secret and drawn as the strategy's scheme says.
+ *
+ * <p><b>Limits.</b> Each selected device gets one decision per round: a rejected update is final. Candidates are
+ * kept in memory only. The state of an adaptive clipping aggregator is not in the checkpoint (the aggregator
+ * object is the caller's); after a restart it continues from the clip norm the caller configures.
+ *
  * <p>Thread-safe: every method takes one lock (uploads are serialized, including their disk write). The kernel
  * backend is the caller's.
  */
