@@ -334,9 +334,9 @@ int clipCore(long long h, const float* rows, int batch, int dim, const float* wf
   Context* c = tfl::ctx(h);
   const long D = dim;
   const long B = batch;
-  const long cache = c->l2 * 3 / 4;
+  const long cache = c->l2 / 2;  // per task: two tiles and the task's accumulator columns
   int T = threadsFor(c, static_cast<double>(B) * D * 4);
-  // Rows split across tasks when a task's own accumulator and two tiles of at least 4 whole rows fit in its L2:
+  // Rows split across tasks when a task's own accumulator and two tiles of 4 whole rows fit in half its L2:
   // no barriers at all (each task runs the pipeline on its rows into a private sum; the sums are added at the
   // end). Otherwise columns are split and the tasks meet once per tile.
   if (T > 1 && B >= 4L * T && D * 8 + 2 * 4 * D * 4 <= cache) {
@@ -370,11 +370,11 @@ int clipCore(long long h, const float* rows, int batch, int dim, const float* wf
   long R = c->tileRows;
   if (R <= 0) {
     // Two tiles (the one being scaled and the next one being loaded, R rows of one task's columns each) and the
-    // task's accumulator columns should fit in 3/4 of its L2; when even one row chunk is too large, take a few
-    // rows anyway (they stay in the shared L3).
+    // task's accumulator columns should fit in half of its L2 (measured here: tiles of 2-4 rows that fit beat
+    // larger ones). When not even one row chunk fits, take 4 rows, which stay in the shared L3.
     long budget = cache - chunk * 8;
     R = budget > 0 ? budget / (2 * chunk * 4) : 0;
-    if (R < 4) R = std::max<long>(std::max<long>(R, 1), std::min<long>(8, (c->l3 / 8) / (D * 4)));
+    if (R < 1) R = std::max<long>(1, std::min<long>(4, (c->l3 / 8) / (D * 4)));
     R = std::min<long>(R, 256);
   }
   R = std::min<long>(R, B);
