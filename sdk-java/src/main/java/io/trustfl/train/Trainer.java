@@ -158,6 +158,7 @@ public final class Trainer {
     double bestLoss = Double.POSITIVE_INFINITY;
     int sinceBest = 0;
     long globalStep = 0;
+    double epsilonSpent = config.isPrivate() ? ledger.spentEpsilon() : 0;
     StopReason reason = StopReason.COMPLETED;
     String message = "completed " + config.epochs() + " epochs";
 
@@ -170,7 +171,7 @@ public final class Trainer {
         // The epoch's steps are recorded before the first of their noised updates is released (a crash mid-epoch
         // over-counts, which is safe). Early stopping acts only at epoch ends, so every recorded step runs.
         try {
-          ledger.spend(q, sigma, stepsPerEpoch);
+          epsilonSpent = ledger.spend(q, sigma, stepsPerEpoch).epsilonAfter();
         } catch (PrivacyBudgetExceededException e) {
           reason = StopReason.BUDGET_EXHAUSTED;
           message = "stopped before epoch " + epoch + ": " + e.getMessage();
@@ -215,7 +216,8 @@ public final class Trainer {
         globalStep++;
         stepsThisEpoch++;
       }
-      EpochStats st = stats(model, params, validation, epoch, stepsThisEpoch, examples, lossSum, ledger, start);
+      EpochStats st = stats(model, params, validation, epoch, stepsThisEpoch, examples, lossSum, epsilonSpent,
+          start);
       history.add(st);
       boolean improved = validation == null
           || st.validationAccuracy() > bestAccuracy
@@ -243,7 +245,7 @@ public final class Trainer {
       out = params;
       bestEpoch = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
     }
-    double eps = config.isPrivate() ? ledger.spentEpsilon() : 0;
+    double eps = config.isPrivate() ? epsilonSpent : 0;
     return new TrainingResult(out, history, bestEpoch, reason, sigma, q, globalStep, eps, message);
   }
 
@@ -299,7 +301,7 @@ public final class Trainer {
   }
 
   private EpochStats stats(StepModel model, Params params, Batch validation, int epoch, int steps, long examples,
-      double lossSum, PrivacyLedger ledger, long startNanos) {
+      double lossSum, double epsilonSpent, long startNanos) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double accuracy = Double.NaN;
     double loss = Double.NaN;
@@ -308,9 +310,8 @@ public final class Trainer {
       accuracy = e.accuracy();
       loss = e.meanLoss();
     }
-    double eps = ledger == null ? 0 : ledger.spentEpsilon();
     return new EpochStats(epoch, steps, examples, examples == 0 ? Double.NaN : lossSum / examples, accuracy, loss,
-        eps, seconds);
+        epsilonSpent, seconds);
   }
 
   private static void requireFinite(double[][] g, Params params, long step) {
