@@ -116,10 +116,6 @@ public final class Simulator {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(listener, "listener");
-    if (config.transport() == SimulationConfig.Transport.NETWORK) {
-      throw new IllegalArgumentException("--transport network is not available yet: the HTTP coordinator"
-          + " (io.trustfl.server.coordinator) has not landed; use --transport in-process");
-    }
     long t0 = System.nanoTime();
     Files.createDirectories(out);
     Path cpFile = out.resolve(CHECKPOINT);
@@ -129,6 +125,7 @@ public final class Simulator {
           + resume.get().fingerprint() + "); use another --out or delete " + cpFile);
     }
     int start = resume.map(Checkpoint::nextRound).orElse(0);
+    int resumedFrom = start;
     List<RoundMetrics> history = readMetrics(out.resolve(METRICS), start);
 
     try (FleetData data = FleetData.load(config); Kernels kernels = KernelRegistry.open()) {
@@ -191,6 +188,16 @@ public final class Simulator {
         Map<String, Integer> index = new HashMap<>();
         for (Fleet.Device d : fleet.devices()) {
           index.put(d.id, d.index);
+        }
+        double epsilon = central ? ledger.spentEpsilon() : 0;
+        if (config.transport() == SimulationConfig.Transport.NETWORK) {
+          NetworkRounds.Outcome o = NetworkRounds.run(new NetworkRounds.Context(config, out, listener, data, layout,
+              initial, fleet, kernels, aggregator, dpAggregator, optimizer, ledger, sigma, strategy, taskId,
+              selectionCounts, history, start));
+          System.arraycopy(o.global(), 0, global, 0, global.length);
+          epsilon = o.epsilon();
+          last = o.last();
+          start = config.rounds(); // the loop below has nothing left to do
         }
         for (int round = start; round < config.rounds() && !stopped; round++) {
           long r0 = System.nanoTime();
@@ -274,6 +281,7 @@ public final class Simulator {
               (System.nanoTime() - r0) / 1e9);
           history.add(m);
           appendMetrics(out.resolve(METRICS), m);
+          epsilon = central ? ledger.spentEpsilon() : 0;
           new Checkpoint(config.fingerprint(), round + 1, layout.toWeights(global), optimizer.state(),
               ledger == null ? null : ledger.toState(), central ? dpAggregator.currentClipNorm() : config.clipNorm(),
               sigma, selectionCounts, false).write(cpFile);
@@ -290,8 +298,8 @@ public final class Simulator {
         }
         Weights finalWeights = layout.toWeights(global);
         WeightsFile.write(out.resolve(WEIGHTS), finalWeights);
-        Result res = new Result(List.copyOf(history), start, stopped, last.accuracy(), initialAccuracy,
-            central ? ledger.spentEpsilon() : 0, finalWeights, selectionCounts.clone(), data.featurizeSeconds,
+        Result res = new Result(List.copyOf(history), resumedFrom, stopped, last.accuracy(), initialAccuracy,
+            epsilon, finalWeights, selectionCounts.clone(), data.featurizeSeconds,
             data.embeddingsEncoded, (System.nanoTime() - t0) / 1e9);
         SimulationReport.write(out, config, res);
         return res;
@@ -373,7 +381,7 @@ public final class Simulator {
     return out;
   }
 
-  private static void appendMetrics(Path file, RoundMetrics m) throws IOException {
+  static void appendMetrics(Path file, RoundMetrics m) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND)) {
       w.write(GSON.toJson(m));

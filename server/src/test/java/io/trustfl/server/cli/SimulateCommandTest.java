@@ -37,7 +37,7 @@ class SimulateCommandTest {
     assertBadInput("--retention must be oldest_first, random or reservoir", "simulate", "--retention", "lru");
     assertBadInput("--dropout must be in [0, 1), got 1.5", "simulate", "--dropout", "1.5");
     assertBadInput("Invalid value for option '--rounds'", "simulate", "--rounds", "many");
-    assertBadInput("--transport network is not available yet", "simulate", "--transport", "network", "--out",
-        System.getProperty("java.io.tmpdir") + "/trustfl-simulate-network-test");
+    assertBadInput("--transport must be in-process or network, got 'pigeon'", "simulate", "--transport", "pigeon");
+    assertBadInput("--bag-buckets must be >= 16, got 3", "simulate", "--bag-buckets", "3");
   }
 }

@@ -118,6 +118,23 @@ class SimulatorTest {
   }
 
   @Test
+  void networkTransportRunsTheRoundsThroughTheHttpCoordinator(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().rounds(4).evalEvery(4).dropout(0.2)
+        .transport(SimulationConfig.Transport.NETWORK).build();
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    assertTrue(Files.exists(out.resolve("coordinator").resolve("coordinator.state")));
+    assertEquals(4, r.metrics().size());
+    for (RoundMetrics m : r.metrics()) {
+      assertEquals(20, m.candidates());
+      assertEquals(7, m.selected(), "over-selection for 20% dropout: ceil(5 / 0.8)");
+      assertEquals(m.selected() - m.dropped(), m.accepted());
+      assertTrue(m.quorumMet());
+    }
+    assertTrue(r.finalAccuracy() > r.initialAccuracy() + 0.15,
+        "accuracy " + r.initialAccuracy() + " -> " + r.finalAccuracy());
+  }
+
+  @Test
   void adaptiveClippingNeedsEnoughClientsPerRound(@TempDir Path out) {
     // sigma_b = n/20 = 0.5 count noise is too little for the noise multiplier eps = 2 needs over 5 rounds.
     SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(5).dp(SimulationConfig.DpKind.CENTRAL)
