@@ -210,7 +210,7 @@ class CoordinatorLoopbackTest {
   @Test
   void roundCompletesWithTheSurvivingQuorumAmong240ConcurrentDevices() throws Exception {
     int fleet = 240;
-    CoordinatorServer server = serve(config(200, 60, fleet, Duration.ofSeconds(4)).build());
+    CoordinatorServer server = serve(config(200, 60, fleet, Duration.ofSeconds(6)).build());
     HttpTransport t = transport(server);
     Map<Integer, float[]> acked = new ConcurrentHashMap<>();
     Map<Kind, Map<String, Integer>> observed = new ConcurrentHashMap<>();
