@@ -5,6 +5,7 @@ import io.trustfl.privacy.PrivacyBudgetExceededException;
 import io.trustfl.privacy.PrivacyLedger;
 import io.trustfl.proto.CheckIn;
 import io.trustfl.proto.ClientUpdate;
+import io.trustfl.proto.DpMode;
 import io.trustfl.proto.LocalTraining;
 import io.trustfl.proto.ProtocolVersions;
 import io.trustfl.proto.TaskPlan;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -39,9 +41,15 @@ import java.util.function.BiFunction;
  * and passes Δ through the {@link UpdatePipeline} (by default {@link UpdatePipeline#forPlan}: clip to the plan's
  * norm, local noise under local DP, stochastic quantization).
  *
+ * <p>Under {@code DP_LOCAL} and {@code DP_DISTRIBUTED} the update carries nothing un-noised about the device's data:
+ * no training loss, no pre-clip norm, and an example count of 1.
+ *
  * <p>Not thread-safe: one round at a time per client. The kernel backend and the store are the caller's.
  */
 public final class FederatedClient {
+  /** Metrics that do not depend on the device's data, the only ones sent under local or distributed DP. */
+  private static final Set<String> DATA_INDEPENDENT_METRICS = Set.of("local_noise_stddev", "quantization_bits");
+
   private final String deviceId;
   private final ExampleStore store;
   private final Map<String, ClientModel> models;
@@ -203,9 +211,18 @@ public final class FederatedClient {
     if (config.isPrivate()) {
       metrics.put("example_level_epsilon", result.epsilonSpent());
     }
+    long exampleCount = usable.size();
+    if (plan.getDpMode() == DpMode.DP_LOCAL || plan.getDpMode() == DpMode.DP_DISTRIBUTED) {
+      // Under local (or distributed) DP the server is not trusted with anything un-noised: the loss, the delta's
+      // norm and the example count all depend on the device's data. Only the noised delta and data-independent
+      // settings leave the device; the count is reported as 1 (local-DP averaging is uniform anyway).
+      metrics.keySet().retainAll(DATA_INDEPENDENT_METRICS);
+      normBefore = 0;
+      exampleCount = 1;
+    }
     ClientUpdate update = ClientUpdate.newBuilder().setVersion(ProtocolVersions.current())
         .setTaskId(plan.getTaskId()).setRound(plan.getRound()).setDeviceId(deviceId)
-        .setDelta(delta.toWeights()).setExampleCount(usable.size()).setDeltaNormBeforeClip(normBefore)
+        .setDelta(delta.toWeights()).setExampleCount(exampleCount).setDeltaNormBeforeClip(normBefore)
         .putAllMetrics(metrics).setModelChecksum(model.checksum()).build();
     return new ClientOutcome.Trained(update);
   }

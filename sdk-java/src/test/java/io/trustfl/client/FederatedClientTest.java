@@ -167,6 +167,10 @@ class FederatedClientTest {
     TaskPlan p = plan(1, 0).setClipNorm(0.05).setDpMode(DpMode.DP_LOCAL).setLocalNoiseMultiplier(1.0).build();
     ClientUpdate u = trained(p);
     assertEquals(0.05, u.getMetricsMap().get("local_noise_stddev"), 0);
+    // Nothing un-noised about the data leaves the device under local DP.
+    assertEquals(java.util.Set.of("local_noise_stddev"), u.getMetricsMap().keySet());
+    assertEquals(0, u.getDeltaNormBeforeClip());
+    assertEquals(1, u.getExampleCount());
     double[] d = flatDelta(u);
     double diffSq = 0;
     for (int i = 0; i < d.length; i++) {
