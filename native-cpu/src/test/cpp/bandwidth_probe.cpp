@@ -1,0 +1,58 @@
+// Paired bandwidth probe: clip-and-accumulate vs the streaming read-reduce of the same bytes, alternated call by
+// call for the three benchmark shapes, reporting the best of 6 by process CPU time and by wall time. On a shared,
+// oversubscribed machine the JMH benchmarks (bench: NativeCpuClipBenchmark) run one method after the other and load
+// drift swamps the ratio; alternating the two kernels and counting CPU time keeps the comparison fair. A diagnostic,
+// not a test. Build and run from native-cpu/ after `mvn package`:
+//   g++ -O2 -std=c++17 -Isrc/main/cpp src/test/cpp/bandwidth_probe.cpp target/cpp/libtrustflcpu.a -pthread -o /tmp/probe
+//   /tmp/probe THREADS [TILE_ROWS]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <vector>
+
+#include "trustfl_cpu.h"
+
+static double cpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static double wallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int main(int argc, char** argv) {
+  int threads = argc > 1 ? std::atoi(argv[1]) : 1;
+  int tile = argc > 2 ? std::atoi(argv[2]) : 0;
+  long long ctx = tfl_ctx_create(threads, tile);
+  const long shapes[3][2] = {{256, 65536}, {64, 1048576}, {1024, 16384}};
+  for (const auto& shape : shapes) {
+    const long B = shape[0], D = shape[1];
+    std::vector<float> rows(B * D);
+    for (long i = 0; i < B * D; i++) rows[i] = static_cast<float>((i * 2654435761u % 1000) / 1000.0 - 0.5);
+    std::vector<double> sum(D), norms(B);
+    double clipCpu = 1e9, sumCpu = 1e9, clipWall = 1e9, sumWall = 1e9;
+    volatile double sink = 0;
+    for (int rep = 0; rep < 6; rep++) {
+      double c0 = cpuSeconds(), w0 = wallSeconds();
+      tfl_clip_accumulate(ctx, rows.data(), B, D, nullptr, 10.0, sum.data(), norms.data());
+      double c1 = cpuSeconds(), w1 = wallSeconds();
+      sink = sink + tfl_sum(ctx, rows.data(), B * D);
+      double c2 = cpuSeconds(), w2 = wallSeconds();
+      clipCpu = std::min(clipCpu, c1 - c0);
+      sumCpu = std::min(sumCpu, c2 - c1);
+      clipWall = std::min(clipWall, w1 - w0);
+      sumWall = std::min(sumWall, w2 - w1);
+    }
+    // CPU-time rates are per-thread rates times the thread count (all threads busy for the whole call).
+    double gb = B * D * 4 / 1e9;
+    std::printf("%ldx%ld: clip cpu %.2f GB/s wall %.2f GB/s | sum cpu %.2f GB/s wall %.2f GB/s | "
+        "ratio cpu %.2f wall %.2f\n", B, D, gb / clipCpu * threads, gb / clipWall, gb / sumCpu * threads,
+        gb / sumWall, sumCpu / clipCpu, sumWall / clipWall);
+  }
+  tfl_ctx_destroy(ctx);
+  return 0;
+}
