@@ -134,6 +134,9 @@ public final class Coordinator implements AutoCloseable {
       ModelLayout.of(config.initialWeights()).flatten(config.initialWeights());
       s = new CoordinatorState(0, 0, Phase.SELECTION, clock.millis(), 0, List.of(), 0, 1,
           config.initialWeights(), config.optimizer().state(), ledger == null ? null : ledger.toState(), 0, "");
+    } else if (ledger == null && s.accountant() != null) {
+      throw new IOException("the checkpoint in " + config.stateDirectory() + " carries privacy accounting, but the"
+          + " configuration has no ledger: resuming would stop accounting the task's rounds; configure accounting");
     } else if (ledger != null) {
       if (s.accountant() == null) {
         throw new IOException("the checkpoint in " + config.stateDirectory() + " has no accountant state, but the"

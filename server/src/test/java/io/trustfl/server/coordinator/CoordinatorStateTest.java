@@ -59,4 +59,27 @@ class CoordinatorStateTest {
     IOException e = assertThrows(IOException.class, () -> CoordinatorState.read(dir));
     assertTrue(e.getMessage().contains("fails its checksum"), e.getMessage());
   }
+
+  @Test
+  void aTaskWithAccountingCannotResumeWithoutAndViceVersa() throws IOException {
+    Path state = dir.resolve("task");
+    try (io.trustfl.kernels.JavaKernels k = new io.trustfl.kernels.JavaKernels()) {
+      CoordinatorConfig withLedger = CoordinatorLoopbackTest.config(state, 1, 1, 1, java.time.Duration.ofSeconds(5))
+          .accounting(new PrivacyLedger(new RdpAccountant(), new PrivacyBudget(8, 1e-5)), 1.0).build();
+      Coordinator.open(withLedger, k, java.time.Clock.systemUTC()).close();
+      CoordinatorConfig without = CoordinatorLoopbackTest.config(state, 1, 1, 1, java.time.Duration.ofSeconds(5))
+          .build();
+      IOException e = assertThrows(IOException.class, () -> Coordinator.open(without, k,
+          java.time.Clock.systemUTC()));
+      assertTrue(e.getMessage().contains("carries privacy accounting"), e.getMessage());
+
+      Path plain = dir.resolve("plain");
+      Coordinator.open(CoordinatorLoopbackTest.config(plain, 1, 1, 1, java.time.Duration.ofSeconds(5)).build(), k,
+          java.time.Clock.systemUTC()).close();
+      CoordinatorConfig late = CoordinatorLoopbackTest.config(plain, 1, 1, 1, java.time.Duration.ofSeconds(5))
+          .accounting(new PrivacyLedger(new RdpAccountant(), new PrivacyBudget(8, 1e-5)), 1.0).build();
+      e = assertThrows(IOException.class, () -> Coordinator.open(late, k, java.time.Clock.systemUTC()));
+      assertTrue(e.getMessage().contains("has no accountant state"), e.getMessage());
+    }
+  }
 }
