@@ -4,6 +4,7 @@ import io.trustfl.proto.ProtoBytes;
 import io.trustfl.proto.ProtocolVersions;
 import io.trustfl.proto.Weights;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -58,12 +59,14 @@ public final class WeightsFile {
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
+        // Through Buffer: ByteBuffer.limit(int) returning ByteBuffer (Java 9+) does not exist on Android API 26.
+        Buffer view = buf;
         while (buf.hasRemaining()) {
-          buf.limit(Math.min(bytes.length, buf.position() + CHUNK));
+          view.limit(Math.min(bytes.length, buf.position() + CHUNK));
           while (buf.hasRemaining()) {
             ch.write(buf);
           }
-          buf.limit(bytes.length);
+          view.limit(bytes.length);
           hook.afterChunk(buf.position());
         }
         ch.force(true);

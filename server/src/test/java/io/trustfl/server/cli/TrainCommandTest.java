@@ -256,4 +256,26 @@ class TrainCommandTest {
         corrupt.toString()));
     assertTrue(err3.toString().contains("which is not one of the model's 5 classes"), err3.toString());
   }
+
+  @Test
+  void trainCommandOnAUsersJsonlFile() throws Exception {
+    Path data = dir.resolve("mine.jsonl");
+    StringBuilder sb = new StringBuilder();
+    String[][] words = {{"alarm", "wake", "morning"}, {"weather", "rain", "sunny"}};
+    for (int i = 0; i < 200; i++) {
+      int c = i % 2;
+      sb.append("{\"text\": \"").append(words[c][i % 3]).append(' ').append(words[c][(i / 3) % 3]).append(' ')
+          .append(i).append("\", \"label\": \"").append(c == 0 ? "alarm" : "weather").append("\"}\n");
+    }
+    Files.writeString(data, sb.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = cli(out, err, "train", "--data", data.toString(), "--model", "intent-bag", "--epochs", "5",
+        "--batch-size", "16", "--lr", "0.05");
+    assertEquals(0, code, out + "\n" + err);
+    java.util.regex.Matcher acc = java.util.regex.Pattern.compile("test accuracy ([0-9.]+)").matcher(out.toString());
+    assertTrue(acc.find(), out.toString());
+    assertTrue(Double.parseDouble(acc.group(1)) > 0.9, out.toString());
+    assertTrue(out.toString().contains("2 classes"), out.toString());
+  }
 }
