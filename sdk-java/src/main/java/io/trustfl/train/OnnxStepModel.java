@@ -26,7 +26,8 @@ import java.util.Set;
  * summed. Bindings (pre-allocated direct buffers) are cached per (graph, rows, tokens) shape.
  *
  * <p>The bundle is verified (format, checksum, required graphs, ONNX loading, declared input/output names) when
- * opened. Not thread-safe. {@link #close()} releases the ONNX sessions; idempotent.
+ * opened. Steps and forward passes are not thread-safe (one training loop per instance); {@link #close()} releases
+ * the ONNX sessions and is idempotent and thread-safe; use after close throws {@link IllegalStateException}.
  */
 public final class OnnxStepModel implements StepModel, AutoCloseable {
   /** Row counts are rounded up to a multiple of this, bounding padding waste and the number of cached bindings. */
@@ -42,7 +43,7 @@ public final class OnnxStepModel implements StepModel, AutoCloseable {
   private final int featureDim;
   private final List<String> paramNames;
   private final Map<String, Binding> bindings = new LinkedHashMap<>(16, 0.75f, true);
-  private boolean closed;
+  private volatile boolean closed;
 
   private OnnxStepModel(BundleRuntime runtime) {
     this.runtime = runtime;
@@ -315,9 +316,9 @@ public final class OnnxStepModel implements StepModel, AutoCloseable {
     }
   }
 
-  /** Closes the bindings and ONNX sessions. Idempotent. */
+  /** Closes the bindings and ONNX sessions. Idempotent and thread-safe. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }

@@ -198,7 +198,11 @@ public final class Params {
     return z;
   }
 
-  /** @throws IllegalArgumentException naming the first non-finite value */
+  /**
+   * Checks that every value is finite.
+   *
+   * @throws IllegalArgumentException naming the first non-finite value
+   */
   public void requireFinite() {
     for (int i = 0; i < values.length; i++) {
       float[] v = values[i];

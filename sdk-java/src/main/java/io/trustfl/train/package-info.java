@@ -5,7 +5,8 @@
  * ledger; atomic persistence of trained weights.
  *
  * <p>The trainer talks to a model only through {@link io.trustfl.train.StepModel}, so it is independent of ONNX
- * Runtime. Nothing here draws privacy-relevant randomness from {@code java.util.Random}: Poisson sampling uses a
+ * Runtime; {@link io.trustfl.train.OnnxStepModel} implements it over a model bundle's graphs and
+ * {@link io.trustfl.train.TextFeatures} turns texts into its inputs (cached sentence embeddings or hashed n-grams). Nothing here draws privacy-relevant randomness from {@code java.util.Random}: Poisson sampling uses a
  * ChaCha20 stream keyed from {@link java.security.SecureRandom}; seeded samplers exist only in test code.
  */
 package io.trustfl.train;
