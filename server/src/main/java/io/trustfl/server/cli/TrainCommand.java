@@ -58,7 +58,12 @@ import picocli.CommandLine.Option;
         + " time per epoch.",
         "DP-SGD runs when --epsilon is given: Poisson sampling at the expected --batch-size, per-example clipping to"
         + " --clip, secure Gaussian noise, RDP accounting (Opacus orders); sigma is calibrated to (epsilon, delta)"
-        + " unless --noise-multiplier is given."})
+        + " unless --noise-multiplier is given.",
+        "Defaults (chosen on CLINC150 validation accuracy, see docs/TRAINING.md): intent-minilm-mlp non-private: hidden"
+        + " 256, batch 256, lr 1e-3, 40 epochs; DP: linear head, epsilon >= 5: batch 2048, lr 2e-2, 60 epochs;"
+        + " 2 <= epsilon < 5: batch 4096, lr 5e-2, 60 epochs; epsilon < 2: batch 4096, lr 1e-1, 30 epochs."
+        + " intent-bag non-private: batch 256, lr 1e-2, 20 epochs; DP: batch 4096, lr 5e-2, 30 epochs. Default"
+        + " batches are capped at a quarter of the training set. Optimizer Adam."})
 final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,9 +81,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--bundle", description = "train this model bundle file instead of building one")
   Path bundleFile;
 
-  @Option(names = "--hidden", defaultValue = "256",
-      description = "hidden width of the intent-minilm-mlp head, 0 for a linear head (default ${DEFAULT-VALUE})")
-  int hidden;
+  @Option(names = "--hidden", description = "hidden width of the intent-minilm-mlp head, 0 for a linear head"
+      + " (default 256; 0 under DP)")
+  Integer hidden;
 
   @Option(names = "--epsilon", description = "train with DP-SGD within this epsilon")
   Double epsilon;
@@ -92,25 +97,25 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--clip", defaultValue = "1.0", description = "per-example clip norm C (default ${DEFAULT-VALUE})")
   double clip;
 
-  @Option(names = "--epochs", defaultValue = "30", description = "maximum epochs (default ${DEFAULT-VALUE})")
-  int epochs;
+  @Option(names = "--epochs", description = "maximum epochs (default: see Defaults)")
+  Integer epochs;
 
-  @Option(names = "--batch-size", defaultValue = "256",
-      description = "batch size; the expected batch size under DP (default ${DEFAULT-VALUE})")
-  int batchSize;
+  @Option(names = "--batch-size",
+      description = "batch size; the expected batch size under DP (default: see Defaults)")
+  Integer batchSize;
 
   @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (default ${DEFAULT-VALUE})")
   String optimizer;
 
-  @Option(names = "--lr", defaultValue = "1e-3", description = "learning rate (default ${DEFAULT-VALUE})")
-  double learningRate;
+  @Option(names = "--lr", description = "learning rate (default: see Defaults)")
+  Double learningRate;
 
   @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE})")
   double momentum;
 
-  @Option(names = "--patience", defaultValue = "5",
-      description = "early stopping patience in epochs, 0 = off (default ${DEFAULT-VALUE})")
-  int patience;
+  @Option(names = "--patience",
+      description = "early stopping patience in epochs, 0 = off (default 5; 0 under DP, where every epoch is paid for)")
+  Integer patience;
 
   @Option(names = "--seed", defaultValue = "0", description = "initialization and batch-order seed (default 0)")
   long seed;
@@ -134,6 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("data set " + data + ": split '" + d.name() + "' is empty");
       }
     }
+    resolveDefaults(splits.train().size());
     ModelBundle bundle = bundle(splits.train());
     o.printf(Locale.ROOT, "data %s: %d train, %d validation, %d test examples, %d classes%n", data,
         splits.train().size(), splits.validation().size(), splits.test().size(), bundle.getLabelsCount());
@@ -168,9 +174,11 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--noise-multiplier needs --epsilon (the budget the run must stay within)");
       }
       TrainingConfig config = cfg.build();
-      o.printf(Locale.ROOT, "training %s (%s) with %s, kernels %s%n", bundle.getModelId(),
+      o.printf(Locale.ROOT, "training %s (%s) with %s, kernels %s: %s lr %.3g, %s %d, up to %d epochs,"
+          + " patience %d%n", bundle.getModelId(),
           stepModel.featureDim() > 0 ? "hidden " + hidden : "hashed n-grams",
-          config.isPrivate() ? "DP-SGD" : "non-private training", kernels.name());
+          config.isPrivate() ? "DP-SGD" : "non-private training", kernels.name(), optimizer, learningRate,
+          config.isPrivate() ? "expected batch" : "batch", batchSize, epochs, patience);
       o.flush();
       TrainingResult r = new Trainer(kernels).train(stepModel, stepModel.initialParams(), train, val, config,
           ledger);
@@ -202,6 +210,51 @@ final class TrainCommand implements Callable<Integer> {
       peakRss().ifPresent(kb -> o.printf(Locale.ROOT, "peak resident memory %.0f MiB%n", kb / 1024.0));
       o.flush();
       return 0;
+    }
+  }
+
+  /** Fills the options left unset with the defaults of the class description. */
+  private void resolveDefaults(int trainSize) {
+    boolean dp = epsilon != null;
+    boolean bag = IntentModels.BAG.equals(model);
+    if (hidden == null) {
+      hidden = dp ? 0 : 256;
+    }
+    if (patience == null) {
+      patience = dp ? 0 : 5;
+    }
+    int b;
+    double lr;
+    int e;
+    if (!dp) {
+      b = 256;
+      lr = bag ? 1e-2 : 1e-3;
+      e = bag ? 20 : 40;
+    } else if (bag) {
+      b = 4096;
+      lr = 5e-2;
+      e = 30;
+    } else if (epsilon >= 5) {
+      b = 2048;
+      lr = 2e-2;
+      e = 60;
+    } else if (epsilon >= 2) {
+      b = 4096;
+      lr = 5e-2;
+      e = 60;
+    } else {
+      b = 4096;
+      lr = 1e-1;
+      e = 30;
+    }
+    if (batchSize == null) {
+      batchSize = Math.max(1, Math.min(b, trainSize / 4));
+    }
+    if (learningRate == null) {
+      learningRate = lr;
+    }
+    if (epochs == null) {
+      epochs = e;
     }
   }
 
