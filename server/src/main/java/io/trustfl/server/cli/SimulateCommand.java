@@ -105,27 +105,31 @@ final class SimulateCommand implements Callable<Integer> {
       + " ${DEFAULT-VALUE})")
   int evalEvery;
 
-  @Option(names = "--local-epochs", defaultValue = "5", description = "local epochs (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-epochs", defaultValue = "2", description = "local epochs (default ${DEFAULT-VALUE})")
   int localEpochs;
 
   @Option(names = "--local-batch-size", defaultValue = "64",
       description = "local batch size (default ${DEFAULT-VALUE})")
   int localBatchSize;
 
-  @Option(names = "--local-lr", defaultValue = "0.05", description = "local learning rate (default"
+  @Option(names = "--local-lr", defaultValue = "0.01", description = "local learning rate (default"
       + " ${DEFAULT-VALUE})")
   double localLr;
 
-  @Option(names = "--local-optimizer", defaultValue = "sgd", description = "sgd or adam (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE})")
   String localOptimizer;
 
-  @Option(names = "--server-optimizer", defaultValue = "fedavg",
+  @Option(names = "--server-optimizer", defaultValue = "fedadam",
       description = "fedavg, fedadam, fedyogi or fedadagrad (default ${DEFAULT-VALUE})")
   String serverOptimizer;
 
-  @Option(names = "--server-lr", defaultValue = "1.0", description = "server learning rate (default"
+  @Option(names = "--server-lr", defaultValue = "0.1", description = "server learning rate (default"
       + " ${DEFAULT-VALUE})")
   double serverLr;
+
+  @Option(names = "--server-lr-schedule", defaultValue = "constant",
+      description = "constant or cosine (decay to lr/100 over the rounds) (default ${DEFAULT-VALUE})")
+  String serverLrSchedule;
 
   @Option(names = "--dropout", defaultValue = "0",
       description = "probability a selected device never reports; over-selection compensates (default 0)")
@@ -222,6 +226,12 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--retention must be oldest_first, random or reservoir, got '" + retention
           + "'");
     }
+    boolean cosine = switch (serverLrSchedule.toLowerCase(Locale.ROOT)) {
+      case "constant" -> false;
+      case "cosine" -> true;
+      default -> throw new IllegalArgumentException("--server-lr-schedule must be constant or cosine, got '"
+          + serverLrSchedule + "'");
+    };
     boolean adaptive = false;
     double clipNorm = Double.POSITIVE_INFINITY;
     String cl = clip.toLowerCase(Locale.ROOT);
@@ -251,7 +261,8 @@ final class SimulateCommand implements Callable<Integer> {
           .adaptiveClipping(adaptive).clipNorm(clipNorm).transport(tr).seed(seed).evalEvery(evalEvery)
           .localEpochs(localEpochs).localBatchSize(localBatchSize).localLearningRate(localLr)
           .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT))
-          .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr).dropout(dropout)
+          .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr)
+          .cosineServerLearningRate(cosine).dropout(dropout)
           .maxTrainExamples(maxTrainExamples).maxTestExamples(maxTestExamples).embeddingCache(embeddingCache)
           .build();
     } catch (IllegalArgumentException e) {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Everything a federated simulation run depends on. Build with {@link #builder()}, which holds the defaults of
  * {@code trustfl simulate} (CLINC150, intent-minilm-mlp, 500 clients, 50 per round, 100 rounds, Dirichlet α = 0.1,
- * uniform selection, no DP) and validates every field once in {@link Builder#build()}.
+ * uniform selection, no DP; locally 2 full-batch Adam epochs at lr 0.01, FedAdam η = 0.1 on the server, chosen on
+ * CLINC150 as docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
  *
  * @param data data set name: {@code clinc150} or {@code snips}
  * @param dataDir directory holding the data sets, or null for {@code $TRUSTFL_DATA_DIR} / {@code ../shared/data}
@@ -37,6 +38,7 @@ import java.util.Objects;
  * @param localOptimizer {@code sgd} or {@code adam}
  * @param serverOptimizer {@code fedavg}, {@code fedadam}, {@code fedyogi} or {@code fedadagrad}
  * @param serverLearningRate server learning rate η
+ * @param cosineServerLearningRate decay η over the rounds by a cosine to η/100 (false: constant η)
  * @param dropout probability that a selected device never reports (over-selection compensates)
  * @param maxTrainExamples use only the first this many training examples (0 = all); for quick runs
  * @param maxTestExamples evaluate on only the first this many test examples (0 = all)
@@ -46,7 +48,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
     RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipNorm,
     Transport transport, long seed, int evalEvery, int localEpochs, int localBatchSize, double localLearningRate,
-    String localOptimizer, String serverOptimizer, double serverLearningRate, double dropout,
+    String localOptimizer, String serverOptimizer, double serverLearningRate, boolean cosineServerLearningRate,
+    double dropout,
     int maxTrainExamples, int maxTestExamples, Path embeddingCache) {
 
   /** Device selection strategies. */
@@ -163,7 +166,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
         "r" + rounds, partition.toString(), selection.name(), "c" + continual, "cap" + storeCap, retention.name(),
         dp.name(), "e" + epsilon, "d" + delta, "a" + adaptiveClipping, "C" + clipNorm, "s" + seed, "le" + localEpochs,
         "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, serverOptimizer, "slr" + serverLearningRate,
-        "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples);
+        "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples);
   }
 
   /** Mutable builder; {@link #build()} validates. Not thread-safe. */
@@ -189,12 +192,13 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private Transport transport = Transport.IN_PROCESS;
     private long seed;
     private int evalEvery = 5;
-    private int localEpochs = 5;
+    private int localEpochs = 2;
     private int localBatchSize = 64;
-    private double localLearningRate = 0.05;
-    private String localOptimizer = "sgd";
-    private String serverOptimizer = "fedavg";
-    private double serverLearningRate = 1.0;
+    private double localLearningRate = 0.01;
+    private String localOptimizer = "adam";
+    private String serverOptimizer = "fedadam";
+    private double serverLearningRate = 0.1;
+    private boolean cosineServerLearningRate;
     private double dropout;
     private int maxTrainExamples;
     private int maxTestExamples;
@@ -364,6 +368,12 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** Cosine decay of the server learning rate over the rounds. */
+    public Builder cosineServerLearningRate(boolean v) {
+      cosineServerLearningRate = v;
+      return this;
+    }
+
     /** Simulated dropout probability. */
     public Builder dropout(double v) {
       dropout = v;
@@ -393,7 +403,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
           partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
           transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, serverOptimizer,
-          serverLearningRate, dropout, maxTrainExamples, maxTestExamples, embeddingCache);
+          serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples, embeddingCache);
     }
   }
 }

@@ -319,7 +319,13 @@ public final class Simulator {
   }
 
   private static ServerOptimizer serverOptimizer(SimulationConfig c) {
-    double eta = c.serverLearningRate();
+    if (c.cosineServerLearningRate()) {
+      return new CosineServerLearningRate(eta -> serverOptimizer(c, eta), c.serverLearningRate(), c.rounds());
+    }
+    return serverOptimizer(c, c.serverLearningRate());
+  }
+
+  private static ServerOptimizer serverOptimizer(SimulationConfig c, double eta) {
     return switch (c.serverOptimizer()) {
       case "fedadam" -> ServerOptimizer.fedAdam(eta, 0.9, 0.99, 1e-3);
       case "fedyogi" -> ServerOptimizer.fedYogi(eta, 0.9, 0.99, 1e-3);

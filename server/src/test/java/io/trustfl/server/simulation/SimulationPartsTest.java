@@ -11,6 +11,7 @@ import io.trustfl.proto.DpEvent;
 import io.trustfl.proto.Weights;
 import io.trustfl.proto.WeightsCodec;
 import io.trustfl.server.aggregation.OptimizerState;
+import io.trustfl.server.aggregation.ServerOptimizer;
 import io.trustfl.train.Batch;
 import io.trustfl.train.DenseFeatures;
 import java.io.IOException;
@@ -93,6 +94,26 @@ class SimulationPartsTest {
     Files.write(f, b);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoint.read(f)).getMessage()
         .contains("fails its checksum"));
+  }
+
+  @Test
+  void cosineServerLearningRateDecaysAndKeepsTheWrappedState() {
+    CosineServerLearningRate o = new CosineServerLearningRate(ServerOptimizer::fedAvg, 1.0, 2);
+    // eta_t = 0.01 + 0.99 * (1 + cos(pi t / 2)) / 2: 1, 0.505, 0.01
+    assertEquals(1.0, o.learningRate(0), 1e-15);
+    assertEquals(0.505, o.learningRate(1), 1e-15);
+    assertEquals(0.01, o.learningRate(2), 1e-15);
+    assertEquals(0.01, o.learningRate(5), 1e-15);
+    float[] global = {0f};
+    o.step(global, new double[] {1.0});
+    o.step(global, new double[] {1.0});
+    assertEquals(1.505f, global[0], 1e-6f);
+    assertEquals(2, o.state().steps());
+    assertEquals("fedavg", o.name());
+    CosineServerLearningRate resumed = new CosineServerLearningRate(ServerOptimizer::fedAvg, 1.0, 2);
+    resumed.restore(o.state());
+    assertEquals(o.state(), resumed.state());
+    assertThrows(IllegalArgumentException.class, () -> resumed.restore(ServerOptimizer.fedAdam().state()));
   }
 
   @Test

@@ -43,7 +43,7 @@ class SimulatorTest {
     return SimulationConfig.builder().data("snips").dataDir(dataDir).model("intent-bag").bagBuckets(4096).clients(20)
         .clientsPerRound(5).rounds(6).evalEvery(3).partition(PartitionSpec.parse("dirichlet:1.0"))
         .maxTrainExamples(600).maxTestExamples(300).localEpochs(3).localOptimizer("adam")
-        .localLearningRate(0.01).seed(7);
+        .localLearningRate(0.01).serverOptimizer("fedavg").serverLearningRate(1.0).seed(7);
   }
 
   /** Thrown from a listener to interrupt a run after a round (whose checkpoint is already written). */
