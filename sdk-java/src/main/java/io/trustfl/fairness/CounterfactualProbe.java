@@ -64,4 +64,36 @@ public final class CounterfactualProbe {
     }
     return of(f.scores(xs), f.scores(swapped), threshold);
   }
+
+  /**
+   * Multi-class form: for each pair, the gap is |p_k(x) − p_k(x′)| for the class k predicted on x (argmax p(x)),
+   * and a flip is a different argmax on x′; the threshold is reported as NaN.
+   *
+   * @param original class probabilities on x, one row per pair
+   * @param counterfactual class probabilities on x′, same shape
+   */
+  public static CounterfactualResult ofDistributions(double[][] original, double[][] counterfactual) {
+    if (original.length != counterfactual.length) {
+      throw new IllegalArgumentException("original and counterfactual must have one length, got "
+          + original.length + " and " + counterfactual.length);
+    }
+    if (original.length == 0) {
+      throw new IllegalArgumentException("a counterfactual probe needs at least one pair");
+    }
+    double gap = 0;
+    int flips = 0;
+    for (int i = 0; i < original.length; i++) {
+      if (original[i].length != counterfactual[i].length) {
+        throw new IllegalArgumentException("pair " + i + " has " + original[i].length + " and "
+            + counterfactual[i].length + " classes");
+      }
+      int k = Mitigation.argmax(original[i]);
+      gap += Math.abs(original[i][k] - counterfactual[i][k]);
+      if (Mitigation.argmax(counterfactual[i]) != k) {
+        flips++;
+      }
+    }
+    return new CounterfactualResult(gap / original.length, (double) flips / original.length, Double.NaN,
+        original.length);
+  }
 }

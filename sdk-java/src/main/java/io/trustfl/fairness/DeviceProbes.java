@@ -9,6 +9,8 @@ import java.util.Map;
  * {@link ProbeMetrics#asUpdateMetrics()} into its {@code ClientUpdate.metrics}.
  */
 public final class DeviceProbes {
+  /** Probe name of {@link #sensitivity}. */
+  public static final String SENSITIVITY = "sensitivity";
   /** Probe name of {@link #counterfactual}. */
   public static final String COUNTERFACTUAL = "counterfactual";
 
@@ -25,5 +27,20 @@ public final class DeviceProbes {
       return ProbeMetrics.of(COUNTERFACTUAL, 0, Map.of());
     }
     return ProbeMetrics.of(COUNTERFACTUAL, r.pairs(), Map.of("gap", r.gap(), "flip_rate", r.flipRate()));
+  }
+
+  /**
+   * Prediction-sensitivity probe over the device's embedded examples: metric {@code aps} (see
+   * {@link PredictionSensitivity#accumulate}).
+   */
+  public static ProbeMetrics sensitivity(InputGradients task, io.trustfl.train.Params taskParams,
+      InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
+      io.trustfl.train.DenseFeatures localFeatures) {
+    if (localFeatures.rows() == 0) {
+      return ProbeMetrics.of(SENSITIVITY, 0, Map.of());
+    }
+    PredictionSensitivity.Accumulated a = PredictionSensitivity.accumulate(task, taskParams, protectedModel,
+        protectedParams, protectedClass, localFeatures);
+    return ProbeMetrics.of(SENSITIVITY, a.examples(), Map.of("aps", a.aps()));
   }
 }

@@ -120,4 +120,44 @@ public final class PredictionSensitivity {
     java.util.Arrays.fill(v, 1.0 / classes);
     return v;
   }
+
+  /**
+   * Accumulated prediction sensitivity over a data set: APS = mean_x vᵀ|J_f(x)|w(x) with J_f the task model's
+   * probability Jacobian, v uniform, and w(x) = {@link #protectedWeights} of the gradient of the protected-status
+   * model's probability of {@code protectedClass} (both Jacobians from the bundles' {@code input_grad} graphs).
+   *
+   * @param x dense features (sentence embeddings), at least one row
+   * @return APS and the number of examples
+   */
+  public static Accumulated accumulate(InputGradients task, io.trustfl.train.Params taskParams,
+      InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
+      io.trustfl.train.DenseFeatures x) {
+    if (protectedClass < 0 || protectedClass >= protectedModel.classes()) {
+      throw new IllegalArgumentException("protectedClass must be in [0, " + protectedModel.classes() + "), got "
+          + protectedClass);
+    }
+    if (x.rows() == 0) {
+      throw new IllegalArgumentException("APS needs at least one example");
+    }
+    InputGradients.Jacobians tj = task.compute(x, taskParams);
+    InputGradients.Jacobians pj = protectedModel.compute(x, protectedParams);
+    double[] v = uniform(task.classes());
+    int dim = x.dim();
+    double total = 0;
+    for (int i = 0; i < x.rows(); i++) {
+      double[] jp = probabilityJacobian(tj.logits()[i], tj.jacobians()[i]);
+      double[] gp = probabilityJacobian(pj.logits()[i], pj.jacobians()[i]);
+      double[] g = java.util.Arrays.copyOfRange(gp, protectedClass * dim, (protectedClass + 1) * dim);
+      total += ps(jp, v, protectedWeights(g));
+    }
+    return new Accumulated(total / x.rows(), x.rows());
+  }
+
+  /**
+   * Accumulated prediction sensitivity.
+   *
+   * @param aps mean PS over the examples
+   * @param examples number of examples
+   */
+  public record Accumulated(double aps, int examples) {}
 }

@@ -60,6 +60,15 @@ class CounterfactualTest {
   }
 
   @Test
+  void multiClassGapAndFlips() {
+    // pair 1: argmax 0, |0.7 - 0.3| = 0.4, flips to class 1; pair 2: argmax 2, |0.5 - 0.5| = 0, no flip
+    CounterfactualResult r = CounterfactualProbe.ofDistributions(
+        new double[][] {{0.7, 0.2, 0.1}, {0.2, 0.3, 0.5}}, new double[][] {{0.3, 0.6, 0.1}, {0.25, 0.25, 0.5}});
+    assertEquals(0.2, r.gap(), 1e-15);
+    assertEquals(0.5, r.flipRate(), 1e-15);
+  }
+
+  @Test
   void classifierIgnoringIdentityTermsHasZeroGap() {
     GenderSwapper g = GenderSwapper.winoBias(winoBias());
     // scores from the text with every swappable word masked: blind to identity terms by construction

@@ -12,7 +12,8 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = TrustflCommand.Version.class,
     description = "TrustFL: differentially private on-device learning, federated simulation, privacy audits.",
-    subcommands = {KernelsCommand.class, TrainCommand.class, PrivacyCommand.class, SimulateCommand.class})
+    subcommands = {KernelsCommand.class, TrainCommand.class, PrivacyCommand.class, SimulateCommand.class,
+        FairnessCommand.class, AuditCommand.class})
 public final class TrustflCommand implements Runnable {
   /** Package version, written into the jar's manifest or "dev" when run from classes. */
   static String version() {
