@@ -313,4 +313,53 @@ class TrainerTest {
     assertTrue(e.getMessage().startsWith("noise multiplier must be finite and > 0, got 0.0"), e.getMessage());
     assertEquals(0, m.plainCalls + m.dpCalls);
   }
+
+  /** Another consumer spends from the same ledger mid-run: the next epoch is not started and no update is released. */
+  @Test
+  void stopsWhenTheLedgerCannotAffordTheNextEpoch() {
+    PrivacyLedger l = ledger(3.0);
+    SoftmaxRegression inner = new SoftmaxRegression(DIM, CLASSES);
+    StepModel greedyNeighbour = new StepModel() {
+      @Override
+      public int numClasses() {
+        return CLASSES;
+      }
+
+      @Override
+      public float[] logits(Batch batch, Params params) {
+        return inner.logits(batch, params);
+      }
+
+      @Override
+      public PlainStepResult step(Batch batch, Params params) {
+        return inner.step(batch, params);
+      }
+
+      @Override
+      public DpStepResult dpStep(Batch batch, Params params, double clipNorm) {
+        if (inner.dpCalls == 0) {
+          // Spends (greedily) all of the remaining budget it can, behind the trainer's back.
+          for (int k = 1024; k >= 1; k /= 2) {
+            try {
+              l.spend(0.1, 2.0, k);
+            } catch (PrivacyBudgetExceededException e) {
+              // too much: try half
+            }
+          }
+        }
+        return inner.dpStep(batch, params, clipNorm);
+      }
+    };
+    Batch train = SoftmaxRegression.blobs(100, DIM, CLASSES, 2.0, 95);
+    TrainingConfig cfg = TrainingConfig.builder().epochs(5).batchSize(10).patience(0)
+        .dp(DpSgdSpec.withNoiseMultiplier(1.0, 2.0)).build();
+    RecordingKernels rec = new RecordingKernels(false);
+    TrainingResult r = new Trainer(rec).train(greedyNeighbour, inner.init(1), train, null, cfg, l);
+    assertEquals(StopReason.BUDGET_EXHAUSTED, r.stopReason());
+    assertEquals(1, r.history().size(), "the first epoch ran, the second was refused");
+    assertEquals(10, r.steps());
+    assertEquals(10, rec.calls.size(), "no noised update beyond the recorded steps");
+    assertTrue(r.message().startsWith("stopped before epoch 2: privacy budget exceeded"), r.message());
+    assertTrue(l.spentEpsilon() <= 3.0);
+  }
 }
