@@ -42,6 +42,7 @@ public class NativeCpuCallBenchmark {
   private NoiseKey key;
   private long x;
 
+  /** Allocates the data and opens the backends (not measured). */
   @Setup(Level.Trial)
   public void setUp() {
     cpu = CpuKernels.open();
@@ -51,6 +52,7 @@ public class NativeCpuCallBenchmark {
     key = NoiseKey.random();
   }
 
+  /** Closes the backends. */
   @TearDown(Level.Trial)
   public void tearDown() {
     cpu.close();

@@ -62,6 +62,7 @@ public class NativeCpuClipBenchmark {
   private CpuKernels cpu;
   private JavaKernels java;
 
+  /** Allocates the data and opens the backends (not measured). */
   @Setup(Level.Trial)
   public void setUp() {
     String[] bd = shape.split("x");
@@ -85,6 +86,7 @@ public class NativeCpuClipBenchmark {
     java = new JavaKernels();
   }
 
+  /** Closes the backends. */
   @TearDown(Level.Trial)
   public void tearDown() {
     cpu.close();
