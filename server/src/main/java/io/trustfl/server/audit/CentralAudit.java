@@ -130,7 +130,9 @@ public final class CentralAudit {
 
   private ModelRun trainAndObserve(Data data, AuditConfig cfg, int k) {
     long t0 = System.nanoTime();
-    Random rnd = new Random(cfg.seed() * 1_000_003L + k);
+    // Independent streams per model: java.util.Random seeded with nearby values (seed + k) gives correlated
+    // nextBoolean() sequences, which would correlate shadow and target membership and bias LiRA and the audits.
+    Random rnd = new Random(mix(cfg.seed(), k));
     boolean[] poolIn = new boolean[data.pool().size()];
     boolean[] canaryIn = new boolean[data.auditCanaries().size()];
     List<String> texts = new ArrayList<>();
@@ -156,7 +158,7 @@ public final class CentralAudit {
       }
     }
     ModelBundle bundle = IntentModels.bagBundle(data.labels(), cfg.buckets(), cfg.dim(),
-        cfg.seed() * 7919L + k, "audit");
+        mix(cfg.seed(), 1_000_000L + k), "audit");
     try (OnnxStepModel model = OnnxStepModel.open(bundle, SessionSettings.forDevices())) {
       List<String> classes = model.labels();
       var feats = TextFeatures.hash(new io.trustfl.model.HashingFeaturizer(bundle.getHashing()), texts);
@@ -300,6 +302,14 @@ public final class CentralAudit {
       return 0;
     }
     return EmpiricalEpsilon.jagielski(tp, pos, fp, neg, 0, EmpiricalEpsilon.DEFAULT_ALPHA);
+  }
+
+  /** SplitMix64's finalizer over (seed, stream): well-separated seeds for independent streams. */
+  static long mix(long seed, long stream) {
+    long z = seed * 0x9E3779B97F4A7C15L + (stream + 1) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   static RocCurve roc(double[] scores, boolean[] member) {

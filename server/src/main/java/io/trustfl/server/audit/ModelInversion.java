@@ -51,9 +51,9 @@ public final class ModelInversion implements AutoCloseable {
       }
     }
 
-    /** 150 Adam steps at 0.3, 4 restarts. */
+    /** 200 Adam steps at 0.3, 8 restarts. */
     public static Settings defaults(long seed) {
-      return new Settings(150, 0.3, 4, seed);
+      return new Settings(200, 0.3, 8, seed);
     }
   }
 

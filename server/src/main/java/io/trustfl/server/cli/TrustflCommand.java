@@ -13,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = TrustflCommand.Version.class,
     description = "TrustFL: differentially private on-device learning, federated simulation, privacy audits.",
     subcommands = {KernelsCommand.class, TrainCommand.class, PrivacyCommand.class, SimulateCommand.class,
-        FairnessCommand.class})
+        FairnessCommand.class, AuditCommand.class})
 public final class TrustflCommand implements Runnable {
   /** Package version, written into the jar's manifest or "dev" when run from classes. */
   static String version() {
