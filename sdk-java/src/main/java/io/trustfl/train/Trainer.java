@@ -27,7 +27,10 @@ import java.util.SplittableRandom;
  * add N(0, (σC)²) to every coordinate of the sum from the kernel backend's ChaCha20 Gaussian stream (a fresh
  * {@link NoiseKey#random()} per run, the step number as nonce, coordinate indexes 0…D−1, so no (key, nonce, index)
  * is ever reused); divide by the EXPECTED batch size {@code qN} (dividing by the realized size would leak it); apply
- * the optimizer. A run whose whole plan would exceed the budget is refused before the first step.
+ * the optimizer. A run whose whole plan would exceed the budget is refused before the first step. The noise is
+ * data-independent, so a {@link NoisePrefetcher} generates each recorded step's noise ahead of time on a worker thread
+ * while the previous step's graph runs (same values; {@code -Dtrustfl.train.noisePrefetch=false} keeps it on the
+ * caller's thread).
  *
  * <p>Validation data is used for early stopping and model selection; as usual in central DP experiments it is
  * treated as public (its use is not accounted). Inputs are checked before any step: empty data, labels outside the
@@ -138,6 +141,7 @@ public final class Trainer {
     double sigma = 0;
     double clip = 0;
     NoiseKey key = null;
+    NoisePrefetcher noise = null;
     if (config.isPrivate()) {
       Objects.requireNonNull(ledger, "DP-SGD needs a privacy ledger to record its steps");
       q = (double) config.batchSize() / n;
@@ -149,6 +153,7 @@ public final class Trainer {
         throw new PrivacyBudgetExceededException(plan);
       }
       key = NoiseKey.random();
+      noise = new NoisePrefetcher(kernels, key, sigma * clip, params, NoisePrefetcher.Mode.fromSystemProperty());
     }
 
     List<EpochStats> history = new ArrayList<>();
@@ -162,80 +167,87 @@ public final class Trainer {
     StopReason reason = StopReason.COMPLETED;
     String message = "completed " + config.epochs() + " epochs";
 
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-      long start = System.nanoTime();
-      double lossSum = 0;
-      long examples = 0;
-      int stepsThisEpoch = 0;
-      if (config.isPrivate()) {
-        // The epoch's steps are recorded before the first of their noised updates is released (a crash mid-epoch
-        // over-counts, which is safe). Early stopping acts only at epoch ends, so every recorded step runs.
-        try {
-          epsilonSpent = ledger.spend(q, sigma, stepsPerEpoch).epsilonAfter();
-        } catch (PrivacyBudgetExceededException e) {
-          reason = StopReason.BUDGET_EXHAUSTED;
-          message = "stopped before epoch " + epoch + ": " + e.getMessage();
-          break;
-        }
-      }
-      for (int s = 0; s < stepsPerEpoch; s++) {
-        int[] idx = source.batch(epoch - 1, s);
-        Batch batch = train.select(idx);
-        double[][] update;
+    try {
+      for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long examples = 0;
+        int stepsThisEpoch = 0;
         if (config.isPrivate()) {
-          double[][] clippedSum;
-          if (batch.size() == 0) {
-            clippedSum = params.zerosLike();
+          // The epoch's steps are recorded before the first of their noised updates is released (a crash mid-epoch
+          // over-counts, which is safe). Early stopping acts only at epoch ends, so every recorded step runs.
+          try {
+            epsilonSpent = ledger.spend(q, sigma, stepsPerEpoch).epsilonAfter();
+            noise.permitUpTo(globalStep + stepsPerEpoch);
+          } catch (PrivacyBudgetExceededException e) {
+            reason = StopReason.BUDGET_EXHAUSTED;
+            message = "stopped before epoch " + epoch + ": " + e.getMessage();
+            break;
+          }
+        }
+        for (int s = 0; s < stepsPerEpoch; s++) {
+          int[] idx = source.batch(epoch - 1, s);
+          Batch batch = train.select(idx);
+          double[][] update;
+          if (config.isPrivate()) {
+            double[][] clippedSum;
+            if (batch.size() == 0) {
+              clippedSum = params.zerosLike();
+            } else {
+              DpStepResult r = model.dpStep(batch, params, clip);
+              params.requireGradientLayout(r.clippedSum(), "clipped gradient sum");
+              if (r.losses().length != batch.size()) {
+                throw new IllegalStateException("model returned " + r.losses().length + " losses for a batch of "
+                    + batch.size());
+              }
+              for (double l : r.losses()) {
+                lossSum += l;
+              }
+              clippedSum = r.clippedSum();
+            }
+            requireFinite(clippedSum, params, globalStep);
+            update = noise.noisedMean(clippedSum, globalStep, q * n);
           } else {
-            DpStepResult r = model.dpStep(batch, params, clip);
-            params.requireGradientLayout(r.clippedSum(), "clipped gradient sum");
-            if (r.losses().length != batch.size()) {
-              throw new IllegalStateException("model returned " + r.losses().length + " losses for a batch of "
-                  + batch.size());
+            if (batch.size() == 0) {
+              continue;
             }
-            for (double l : r.losses()) {
-              lossSum += l;
-            }
-            clippedSum = r.clippedSum();
+            PlainStepResult r = model.step(batch, params);
+            params.requireGradientLayout(r.gradientSum(), "gradient sum");
+            requireFinite(r.gradientSum(), params, globalStep);
+            lossSum += r.meanLoss() * batch.size();
+            update = r.gradientSum();
+            scale(update, 1.0 / batch.size());
           }
-          requireFinite(clippedSum, params, globalStep);
-          update = noisedMean(clippedSum, key, globalStep, sigma, clip, q * n);
+          examples += batch.size();
+          optimizer.step(params, update);
+          globalStep++;
+          stepsThisEpoch++;
+        }
+        EpochStats st = stats(model, params, validation, epoch, stepsThisEpoch, examples, lossSum, epsilonSpent,
+            start);
+        history.add(st);
+        boolean improved = validation == null
+            || st.validationAccuracy() > bestAccuracy
+            || (st.validationAccuracy() == bestAccuracy && st.validationLoss() < bestLoss);
+        if (improved) {
+          bestAccuracy = validation == null ? 0 : st.validationAccuracy();
+          bestLoss = validation == null ? 0 : st.validationLoss();
+          best.copyFrom(params);
+          bestEpoch = epoch;
+          sinceBest = 0;
         } else {
-          if (batch.size() == 0) {
-            continue;
+          sinceBest++;
+          if (config.patience() > 0 && sinceBest >= config.patience() && epoch < config.epochs()) {
+            reason = StopReason.EARLY_STOPPED;
+            message = String.format(Locale.ROOT, "early stop after epoch %d: no better validation accuracy than "
+                + "%.4f (epoch %d) for %d epochs", epoch, bestAccuracy, bestEpoch, sinceBest);
+            break;
           }
-          PlainStepResult r = model.step(batch, params);
-          params.requireGradientLayout(r.gradientSum(), "gradient sum");
-          requireFinite(r.gradientSum(), params, globalStep);
-          lossSum += r.meanLoss() * batch.size();
-          update = r.gradientSum();
-          scale(update, 1.0 / batch.size());
         }
-        examples += batch.size();
-        optimizer.step(params, update);
-        globalStep++;
-        stepsThisEpoch++;
       }
-      EpochStats st = stats(model, params, validation, epoch, stepsThisEpoch, examples, lossSum, epsilonSpent,
-          start);
-      history.add(st);
-      boolean improved = validation == null
-          || st.validationAccuracy() > bestAccuracy
-          || (st.validationAccuracy() == bestAccuracy && st.validationLoss() < bestLoss);
-      if (improved) {
-        bestAccuracy = validation == null ? 0 : st.validationAccuracy();
-        bestLoss = validation == null ? 0 : st.validationLoss();
-        best.copyFrom(params);
-        bestEpoch = epoch;
-        sinceBest = 0;
-      } else {
-        sinceBest++;
-        if (config.patience() > 0 && sinceBest >= config.patience() && epoch < config.epochs()) {
-          reason = StopReason.EARLY_STOPPED;
-          message = String.format(Locale.ROOT, "early stop after epoch %d: no better validation accuracy than "
-              + "%.4f (epoch %d) for %d epochs", epoch, bestAccuracy, bestEpoch, sinceBest);
-          break;
-        }
+    } finally {
+      if (noise != null) {
+        noise.close();
       }
     }
     Params out;
