@@ -119,7 +119,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--local-optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE})")
   String localOptimizer;
 
-  @Option(names = "--server-optimizer", defaultValue = "fedadam",
+  @Option(names = "--server-optimizer", defaultValue = "fedyogi",
       description = "fedavg, fedadam, fedyogi or fedadagrad (default ${DEFAULT-VALUE})")
   String serverOptimizer;
 

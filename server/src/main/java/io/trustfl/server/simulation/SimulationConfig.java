@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Everything a federated simulation run depends on. Build with {@link #builder()}, which holds the defaults of
  * {@code trustfl simulate} (CLINC150, intent-minilm-mlp, 500 clients, 50 per round, 100 rounds, Dirichlet α = 0.1,
- * uniform selection, no DP; locally 2 full-batch Adam epochs at lr 0.01, FedAdam η = 0.1 on the server, chosen on
+ * uniform selection, no DP; locally 2 full-batch Adam epochs at lr 0.01, FedYogi η = 0.1 on the server, chosen on
  * CLINC150 as docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
  *
  * @param data data set name: {@code clinc150} or {@code snips}
@@ -196,7 +196,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private int localBatchSize = 64;
     private double localLearningRate = 0.01;
     private String localOptimizer = "adam";
-    private String serverOptimizer = "fedadam";
+    private String serverOptimizer = "fedyogi";
     private double serverLearningRate = 0.1;
     private boolean cosineServerLearningRate;
     private double dropout;

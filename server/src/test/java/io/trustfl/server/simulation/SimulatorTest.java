@@ -179,5 +179,20 @@ class SimulatorTest {
     }
     assertTrue(arrivals > 0, "examples arrive in the continual setting");
     assertTrue(r.finalAccuracy() > r.initialAccuracy());
+
+    // Resume in the continual setting: the stores are rebuilt by replaying the arrivals of the rounds done.
+    Path out2 = out.resolveSibling(out.getFileName() + "-resumed");
+    assertThrows(Interrupt.class, () -> Simulator.run(c, out2, new Simulator.Listener() {
+      @Override
+      public void round(RoundMetrics m, int total) {
+        if (m.round() == 1) {
+          throw new Interrupt();
+        }
+      }
+    }));
+    Simulator.Result resumed = Simulator.run(c, out2, new Simulator.Listener() {});
+    assertEquals(2, resumed.resumedFrom());
+    assertEquals(r.finalWeights(), resumed.finalWeights(), "final global weights differ after a continual resume");
+    assertEquals(r.metrics().get(3).storedExamples(), resumed.metrics().get(3).storedExamples());
   }
 }
