@@ -10,8 +10,8 @@ package io.trustfl.server.aggregation;
  * {@code σ_Δ = (σ⁻² − (2σ_b)⁻²)^(−1/2)} ({@link #updateNoiseMultiplier}), so that the pair of releases costs as much
  * as one Gaussian release with multiplier σ (the count's sensitivity is 1/2 after centring, hence the 2).
  *
- * <p>Mutable state (the current clip norm); not thread-safe. The round loop persists {@link #clipNorm()} and
- * resumes with {@link #resume}.
+ * <p>Mutable state (the current clip norm); not thread-safe. The round loop persists {@link #clipNorm()} and, after
+ * a restart, continues with {@link #restore} (this object) or {@link #resume} (a copy).
  */
 public final class AdaptiveClipping {
   /** Default initial clip norm C₀ (TFF, Flower). */
@@ -76,6 +76,19 @@ public final class AdaptiveClipping {
   /** The same parameters, resumed at a persisted clip norm. */
   public AdaptiveClipping resume(double currentClipNorm) {
     return new AdaptiveClipping(currentClipNorm, targetQuantile, learningRate, countNoiseStddev);
+  }
+
+  /**
+   * Sets the current clip norm to a persisted one, so that a restarted round loop continues from the adapted value
+   * rather than the initial C₀. The parameters (γ, η, σ_b) are this object's.
+   *
+   * @param currentClipNorm the clip norm persisted after the last released round, finite and &gt; 0
+   */
+  public void restore(double currentClipNorm) {
+    if (!(currentClipNorm > 0) || Double.isInfinite(currentClipNorm)) {
+      throw new IllegalArgumentException("clipNorm must be finite and > 0, got " + currentClipNorm);
+    }
+    clipNorm = currentClipNorm;
   }
 
   /** The clip norm for the current round. */

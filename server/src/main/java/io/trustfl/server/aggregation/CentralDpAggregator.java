@@ -21,6 +21,10 @@ import java.util.Objects;
  * adaptive clipping index D of the same stream: one fresh key per task, so that no two releases share noise, while
  * re-finishing the same round after a crash re-draws the same noise (no extra leakage).
  *
+ * <p><b>Restart.</b> The aggregator's state — the clip norm of the next round and the last released round — is
+ * {@link #clipState()}; a round loop persists it with each released round and hands it to {@link #restore} of a
+ * freshly built aggregator after a restart, so that adaptive clipping continues from the adapted C, not from C₀.
+ *
  * <p>Not thread-safe (adaptive clipping state); rounds are finished one at a time, in increasing order.
  */
 public final class CentralDpAggregator implements Aggregator {
@@ -89,6 +93,39 @@ public final class CentralDpAggregator implements Aggregator {
     return adaptive != null;
   }
 
+  /**
+   * The state a round loop persists after each released round: the clip norm the next round uses and the last
+   * released round.
+   */
+  public ClipState clipState() {
+    return new ClipState(currentClipNorm(), lastFinishedRound);
+  }
+
+  /**
+   * The restore hook: continues from a persisted {@link #clipState()} — under adaptive clipping the next round is
+   * clipped to the persisted, adapted C — and refuses to open or finish rounds up to the persisted last released
+   * round. The state replaces this aggregator's, also when this aggregator has run rounds itself (a coordinator that
+   * crashed after a release but before its checkpoint re-runs the round from the checkpoint; the release re-draws
+   * the same noise, see the class comment).
+   *
+   * @param state the persisted state
+   * @throws IllegalArgumentException under fixed clipping, when the persisted clip norm is not this aggregator's C
+   *     (the configuration changed since the checkpoint)
+   */
+  public void restore(ClipState state) {
+    Objects.requireNonNull(state, "state");
+    if (adaptive == null) {
+      if (Double.compare(state.clipNorm(), fixedClipNorm) != 0) {
+        throw new IllegalArgumentException("the persisted clip norm " + state.clipNorm() + " is not this"
+            + " aggregator's fixed clip norm " + fixedClipNorm + "; the configuration changed since the checkpoint:"
+            + " resume with the clip norm the task was started with");
+      }
+    } else {
+      adaptive.restore(state.clipNorm());
+    }
+    lastFinishedRound = state.lastReleasedRound();
+  }
+
   @Override
   public PartialAggregate open(Kernels kernels, RoundSpec spec) {
     if (spec.round() <= lastFinishedRound) {
@@ -127,6 +164,24 @@ public final class CentralDpAggregator implements Aggregator {
     ChaChaGaussian.normals(key, round, dim, z, 0, 1);
     double next = adaptive.update(withinClip, expectedClients, z[0]);
     return result.withNextClipNorm(next);
+  }
+
+  /**
+   * The persistent state of a {@link CentralDpAggregator} ({@link #clipState()}, {@link #restore}).
+   *
+   * @param clipNorm the clip norm of the next round (the adapted one under adaptive clipping), finite and &gt; 0
+   * @param lastReleasedRound the last released round, or −1 before the first release
+   */
+  public record ClipState(double clipNorm, long lastReleasedRound) {
+    /** Validates both fields. */
+    public ClipState {
+      if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
+        throw new IllegalArgumentException("clipNorm must be finite and > 0, got " + clipNorm);
+      }
+      if (lastReleasedRound < -1) {
+        throw new IllegalArgumentException("lastReleasedRound must be >= -1, got " + lastReleasedRound);
+      }
+    }
   }
 
   /** Builds a {@link CentralDpAggregator}, validating every parameter once. */

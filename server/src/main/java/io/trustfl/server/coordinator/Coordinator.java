@@ -12,6 +12,8 @@ import io.trustfl.proto.RoundSummary;
 import io.trustfl.proto.TaskPlan;
 import io.trustfl.proto.Weights;
 import io.trustfl.server.aggregation.AggregateResult;
+import io.trustfl.server.aggregation.Aggregator;
+import io.trustfl.server.aggregation.CentralDpAggregator;
 import io.trustfl.server.aggregation.ModelLayout;
 import io.trustfl.server.aggregation.PartialAggregate;
 import io.trustfl.server.aggregation.RejectionReason;
@@ -61,7 +63,9 @@ import java.util.logging.Logger;
  * attempt) and its updates discarded unreleased.
  *
  * <p><b>Restart.</b> {@link #open} on the same state directory resumes: the checkpoint gives the round, phase,
- * selection, deadline, weights, optimizer and accountant; the accepted updates of the open round are re-read and
+ * selection, deadline, weights, optimizer, accountant and, for a {@link CentralDpAggregator}, its clip state (the
+ * adapted clip norm and the last released round, handed to {@link CentralDpAggregator#restore}, so that adaptive
+ * clipping continues from the adapted C rather than the configured C₀); the accepted updates of the open round are re-read and
  * re-offered. A crash can lose only what was never acknowledged: candidates that checked in (they check in again)
  * and updates not yet answered. If the process dies after the accountant step but before the checkpoint write, the
  * step was never persisted and the aggregate never served, so re-running the release is not a second release.
@@ -72,8 +76,8 @@ import java.util.logging.Logger;
  * sampling assumes the selection is secret and drawn as the strategy's scheme says.
  *
  * <p><b>Limits.</b> Each selected device gets one decision per round: a rejected update is final. Candidates are
- * kept in memory only. The state of an adaptive clipping aggregator is not in the checkpoint (the aggregator
- * object is the caller's); after a restart it continues from the clip norm the caller configures.
+ * kept in memory only. The plan's {@code clip_norm} is the configured one; under adaptive clipping the server
+ * re-clips every update to the adapted C.
  *
  * <p>Thread-safe: every method takes one lock (uploads are serialized, including their disk write). The kernel
  * backend is the caller's.
@@ -133,7 +137,8 @@ public final class Coordinator implements AutoCloseable {
     if (fresh) {
       ModelLayout.of(config.initialWeights()).flatten(config.initialWeights());
       s = new CoordinatorState(0, 0, Phase.SELECTION, clock.millis(), 0, List.of(), 0, 1,
-          config.initialWeights(), config.optimizer().state(), ledger == null ? null : ledger.toState(), 0, "");
+          config.initialWeights(), config.optimizer().state(), ledger == null ? null : ledger.toState(),
+          clipState(config.aggregator()), 0, "");
     } else if (ledger == null && s.accountant() != null) {
       throw new IOException("the checkpoint in " + config.stateDirectory() + " carries privacy accounting, but the"
           + " configuration has no ledger: resuming would stop accounting the task's rounds; configure accounting");
@@ -144,6 +149,9 @@ public final class Coordinator implements AutoCloseable {
       }
       ledger = PrivacyLedger.fromState(s.accountant());
     }
+    if (!fresh) {
+      restoreClipping(config, s);
+    }
     config.optimizer().restore(s.optimizer());
     Coordinator c = new Coordinator(config, kernels, clock, s, ledger);
     if (fresh) {
@@ -151,6 +159,39 @@ public final class Coordinator implements AutoCloseable {
     }
     c.resume();
     return c;
+  }
+
+  /** The aggregator's state to checkpoint: a {@link CentralDpAggregator}'s clip state, else null. */
+  private static CentralDpAggregator.ClipState clipState(Aggregator aggregator) {
+    return aggregator instanceof CentralDpAggregator dp ? dp.clipState() : null;
+  }
+
+  /** Hands the checkpointed clip state to the configured aggregator, refusing a checkpoint that does not fit it. */
+  private static void restoreClipping(CoordinatorConfig config, CoordinatorState s) throws IOException {
+    Path d = config.stateDirectory();
+    if (!(config.aggregator() instanceof CentralDpAggregator dp)) {
+      if (s.clipping() != null) {
+        throw new IOException("the checkpoint in " + d + " holds central DP clipping state, but the configured"
+            + " aggregator is not a CentralDpAggregator: resuming would drop the task's central noise; configure"
+            + " the central DP aggregator the task was started with");
+      }
+      return;
+    }
+    if (s.clipping() == null) {
+      if (dp.isAdaptive()) {
+        throw new IOException("the checkpoint in " + d + " has no clip state for the adaptive clipping aggregator"
+            + " (written by a coordinator without central DP or before checkpoint version 2): resuming would restart"
+            + " adaptive clipping from its initial clip norm");
+      }
+      dp.restore(new CentralDpAggregator.ClipState(dp.currentClipNorm(), s.round() - 1));
+      return;
+    }
+    try {
+      dp.restore(s.clipping());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the checkpoint in " + d + " does not fit the configured aggregator: "
+          + e.getMessage(), e);
+    }
   }
 
   private void resume() throws IOException {
@@ -392,13 +433,13 @@ public final class Coordinator implements AutoCloseable {
       LOG.info(() -> "round " + state.round() + ": selection drew " + sel.selected().size() + " of "
           + candidates.size() + " candidates, below the quorum " + sel.minimumQuorum() + "; collecting more");
       state = new CoordinatorState(state.round(), state.attempt(), Phase.SELECTION, now, 0, List.of(), 0, 1,
-          state.global(), state.optimizer(), state.accountant(), state.roundsCompleted(), "");
+          state.global(), state.optimizer(), state.accountant(), state.clipping(), state.roundsCompleted(), "");
       return;
     }
     List<String> ids = sel.selected().stream().map(Candidate::deviceId).toList();
     CoordinatorState next = new CoordinatorState(state.round(), state.attempt(), Phase.REPORTING, state.openedMillis(),
         now + config.reportingWindow().toMillis(), ids, sel.maxInclusionProbability(), sel.minimumQuorum(),
-        state.global(), state.optimizer(), state.accountant(), state.roundsCompleted(), "");
+        state.global(), state.optimizer(), state.accountant(), state.clipping(), state.roundsCompleted(), "");
     persist(next);
     selected = Set.copyOf(ids);
     candidates.clear();
@@ -428,7 +469,7 @@ public final class Coordinator implements AutoCloseable {
       LOG.warning("round " + state.round() + " attempt " + state.attempt() + ": " + acceptedCount
           + " accepted updates, below the quorum " + state.quorum() + "; reopening the round");
       next = new CoordinatorState(state.round(), state.attempt() + 1, Phase.SELECTION, now, 0, List.of(), 0, 1,
-          state.global(), state.optimizer(), state.accountant(), state.roundsCompleted(), "");
+          state.global(), state.optimizer(), state.accountant(), state.clipping(), state.roundsCompleted(), "");
       persist(next);
     } else {
       if (ledger != null) {
@@ -454,7 +495,8 @@ public final class Coordinator implements AutoCloseable {
       long completed = state.roundsCompleted() + 1;
       Phase phase = completed >= config.rounds() ? Phase.DONE : Phase.SELECTION;
       next = new CoordinatorState(state.round() + 1, 0, phase, now, 0, List.of(), 0, 1, layout.toWeights(updated),
-          config.optimizer().state(), ledger == null ? null : ledger.toState(), completed,
+          config.optimizer().state(), ledger == null ? null : ledger.toState(), clipState(config.aggregator()),
+          completed,
           phase == Phase.DONE ? "all " + completed + " rounds completed" : "");
       summary.setClipNorm(Double.isInfinite(r.clipNorm()) ? 0 : r.clipNorm())
           .setNoiseMultiplier(r.release().noiseMultiplier());

@@ -2,6 +2,7 @@ package io.trustfl.server.coordinator;
 
 import io.trustfl.proto.AccountantState;
 import io.trustfl.proto.Weights;
+import io.trustfl.server.aggregation.CentralDpAggregator;
 import io.trustfl.server.aggregation.OptimizerState;
 import io.trustfl.train.WeightsFile;
 import java.io.ByteArrayInputStream;
@@ -32,16 +33,19 @@ import java.util.zip.CRC32;
  * @param global the global weights
  * @param optimizer the server optimizer's state
  * @param accountant the privacy ledger's state, or null without accounting
+ * @param clipping the central DP aggregator's state (the adapted clip norm of the next round, the last released
+ *     round), or null when the task's aggregator is not a {@link CentralDpAggregator}
  * @param roundsCompleted released rounds so far
  * @param note why the task stopped (for {@link Phase#DONE}), else ""
  */
 record CoordinatorState(long round, int attempt, Phase phase, long openedMillis, long deadlineMillis,
     List<String> selected, double samplingRate, int quorum, Weights global, OptimizerState optimizer,
-    AccountantState accountant, long roundsCompleted, String note) {
+    AccountantState accountant, CentralDpAggregator.ClipState clipping, long roundsCompleted, String note) {
 
   static final String FILE = "coordinator.state";
   private static final long MAGIC = 0x54464C434F4F5244L; // "TFLCOORD"
-  private static final int VERSION = 1;
+  /** Version 2 added the central DP aggregator's clip state; version 1 files are read with none. */
+  private static final int VERSION = 2;
 
   /** Where a round stands. */
   enum Phase {
@@ -59,7 +63,7 @@ record CoordinatorState(long round, int attempt, Phase phase, long openedMillis,
 
   CoordinatorState withPhase(Phase p, String why) {
     return new CoordinatorState(round, attempt, p, openedMillis, deadlineMillis, selected, samplingRate, quorum,
-        global, optimizer, accountant, roundsCompleted, why);
+        global, optimizer, accountant, clipping, roundsCompleted, why);
   }
 
   void write(Path dir) throws IOException {
@@ -84,6 +88,11 @@ record CoordinatorState(long round, int attempt, Phase phase, long openedMillis,
       writeDoubles(d, optimizer.firstMoment());
       writeDoubles(d, optimizer.secondMoment());
       writeBytes(d, accountant == null ? null : accountant.toByteArray());
+      d.writeBoolean(clipping != null);
+      if (clipping != null) {
+        d.writeDouble(clipping.clipNorm());
+        d.writeLong(clipping.lastReleasedRound());
+      }
       d.writeLong(roundsCompleted);
       d.writeUTF(note);
     }
@@ -123,8 +132,8 @@ record CoordinatorState(long round, int attempt, Phase phase, long openedMillis,
         throw new IOException(f + " is not a coordinator checkpoint");
       }
       int version = d.readInt();
-      if (version != VERSION) {
-        throw new IOException(f + " has checkpoint version " + version + ", this build reads " + VERSION);
+      if (version != VERSION && version != 1) {
+        throw new IOException(f + " has checkpoint version " + version + ", this build reads 1 to " + VERSION);
       }
       long round = d.readLong();
       int attempt = d.readInt();
@@ -144,10 +153,14 @@ record CoordinatorState(long round, int attempt, Phase phase, long openedMillis,
       OptimizerState opt = new OptimizerState(optName, steps, readDoubles(d), readDoubles(d));
       byte[] acc = readBytes(d);
       AccountantState accountant = acc == null ? null : AccountantState.parseFrom(acc);
+      CentralDpAggregator.ClipState clipping = null;
+      if (version >= 2 && d.readBoolean()) {
+        clipping = new CentralDpAggregator.ClipState(d.readDouble(), d.readLong());
+      }
       long completed = d.readLong();
       String note = d.readUTF();
       return new CoordinatorState(round, attempt, phase, opened, deadline, selected, q, quorum, global, opt,
-          accountant, completed, note);
+          accountant, clipping, completed, note);
     }
   }
 

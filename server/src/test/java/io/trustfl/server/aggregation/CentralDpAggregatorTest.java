@@ -152,6 +152,86 @@ class CentralDpAggregatorTest {
     assertEquals(AdaptiveClipping.nextClipNorm(0.1, 0, 50, 2.5 * z[0], 0.5, 0.2), r.nextClipNorm(), 1e-15);
   }
 
+  /** Three rounds of adaptive clipping: update norms 0.05, 0.3 and 2 around C. */
+  private static AggregateResult adaptiveRound(CentralDpAggregator dp, Kernels k, long round) {
+    PartialAggregate p = dp.open(k, Updates.spec(round));
+    p.offer(Updates.update(round, Updates.alongFirstAxis(0.05), 1));
+    p.offer(Updates.update(round, Updates.alongFirstAxis(0.3), 1));
+    p.offer(Updates.update(round, Updates.alongFirstAxis(-2.0), 1));
+    return dp.finish(p);
+  }
+
+  private static CentralDpAggregator adaptiveDp() {
+    return CentralDpAggregator.builder().noiseMultiplier(1.0).expectedClientsPerRound(3)
+        .adaptiveClipping(AdaptiveClipping.of(0.1, 0.5, 0.2, 1.0)).noiseKey(KEY).build();
+  }
+
+  @Test
+  void restoredAdaptiveClippingContinuesLikeAnUninterruptedRun() {
+    CentralDpAggregator uninterrupted = adaptiveDp();
+    for (int r = 0; r < 3; r++) {
+      adaptiveRound(uninterrupted, kernels, r);
+    }
+    CentralDpAggregator.ClipState persisted = uninterrupted.clipState();
+    assertEquals(2, persisted.lastReleasedRound());
+    assertTrue(persisted.clipNorm() != AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM, "C must have moved");
+
+    CentralDpAggregator restarted = adaptiveDp();
+    assertEquals(0.1, restarted.currentClipNorm(), "a fresh aggregator starts at C0");
+    restarted.restore(persisted);
+    assertEquals(persisted, restarted.clipState());
+    assertEquals(persisted.clipNorm(), restarted.currentClipNorm());
+    // Rounds up to the persisted last release stay released.
+    assertThrows(IllegalStateException.class, () -> restarted.open(kernels, Updates.spec(2)));
+
+    AggregateResult a = adaptiveRound(uninterrupted, kernels, 3);
+    AggregateResult b = adaptiveRound(restarted, kernels, 3);
+    assertEquals(a.clipNorm(), b.clipNorm());
+    assertEquals(a.nextClipNorm(), b.nextClipNorm());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a.meanDelta(), b.meanDelta());
+  }
+
+  @Test
+  void clipNormsAfterThreeRoundsByHand() {
+    // Round r: clipped at C_r, withinClip = #{0.05, 0.3, 2 <= C_r}; C_{r+1} = C_r exp(-0.2 ((w + z_r)/3 - 0.5)),
+    // z_r = ChaCha normal (key, nonce r, index D) times sigma_b = 1 (REFERENCES.md section 2).
+    CentralDpAggregator dp = adaptiveDp();
+    double c = 0.1;
+    for (int r = 0; r < 3; r++) {
+      double[] z = new double[1];
+      ChaChaGaussian.normals(KEY, r, Updates.D, z, 0, 1);
+      int within = (0.05 <= c ? 1 : 0) + (0.3 <= c ? 1 : 0) + (2.0 <= c ? 1 : 0);
+      c = c * Math.exp(-0.2 * ((within + z[0]) / 3 - 0.5));
+      assertEquals(c, adaptiveRound(dp, kernels, r).nextClipNorm(), 1e-15, "round " + r);
+    }
+    assertEquals(new CentralDpAggregator.ClipState(dp.currentClipNorm(), 2), dp.clipState());
+  }
+
+  @Test
+  void restoreRefusesAFixedClipNormThatChangedAndInvalidStates() {
+    CentralDpAggregator fixed = CentralDpAggregator.builder().noiseMultiplier(1.0).expectedClientsPerRound(2)
+        .fixedClipNorm(0.5).noiseKey(KEY).build();
+    var changed = assertThrows(IllegalArgumentException.class,
+        () -> fixed.restore(new CentralDpAggregator.ClipState(0.25, 4)));
+    assertTrue(changed.getMessage().contains("fixed clip norm 0.5"), changed.getMessage());
+    fixed.restore(new CentralDpAggregator.ClipState(0.5, 4));
+    assertThrows(IllegalStateException.class, () -> fixed.open(kernels, Updates.spec(4)));
+    fixed.finish(fixed.open(kernels, Updates.spec(5)));
+    assertEquals(new CentralDpAggregator.ClipState(0.5, 5), fixed.clipState());
+
+    var nan = assertThrows(IllegalArgumentException.class, () -> new CentralDpAggregator.ClipState(Double.NaN, 0));
+    assertTrue(nan.getMessage().contains("clipNorm must be finite and > 0, got NaN"), nan.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new CentralDpAggregator.ClipState(0, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new CentralDpAggregator.ClipState(Double.POSITIVE_INFINITY, 0));
+    var before = assertThrows(IllegalArgumentException.class, () -> new CentralDpAggregator.ClipState(1, -2));
+    assertTrue(before.getMessage().contains("lastReleasedRound must be >= -1, got -2"), before.getMessage());
+    AdaptiveClipping ac = AdaptiveClipping.withDefaults(10);
+    assertThrows(IllegalArgumentException.class, () -> ac.restore(-1));
+    ac.restore(0.75);
+    assertEquals(0.75, ac.clipNorm());
+  }
+
   @Test
   void localDpAddsNoNoiseAndAveragesUniformly() {
     LocalDpAggregator local = new LocalDpAggregator(FedAvgAggregator.uniform(Double.POSITIVE_INFINITY));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trustfl.privacy.PrivacyBudget;
 import io.trustfl.privacy.PrivacyLedger;
 import io.trustfl.privacy.RdpAccountant;
+import io.trustfl.server.aggregation.CentralDpAggregator;
 import io.trustfl.server.aggregation.OptimizerState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class CoordinatorStateTest {
     ledger.spend(0.01, 1.1, 3);
     return new CoordinatorState(7, 2, CoordinatorState.Phase.REPORTING, 1000, 2000, List.of("a", "b\u00e9"),
         0.125, 5, CoordinatorLoopbackTest.initial(), new OptimizerState("fedadam", 4, new double[] {1, 2},
-            new double[] {3, 4}), ledger.toState(), 6, "");
+            new double[] {3, 4}), ledger.toState(), new CentralDpAggregator.ClipState(0.4375, 6), 6, "");
   }
 
   @Test
@@ -44,8 +45,20 @@ class CoordinatorStateTest {
     assertEquals(s.global(), r.global());
     assertEquals(s.optimizer(), r.optimizer());
     assertEquals(s.accountant(), r.accountant());
+    assertEquals(s.clipping(), r.clipping());
     assertEquals(s.roundsCompleted(), r.roundsCompleted());
     assertArrayEquals(s.optimizer().secondMoment(), r.optimizer().secondMoment());
+  }
+
+  @Test
+  void aCheckpointWithoutCentralDpHasNoClipState() throws IOException {
+    CoordinatorState s = sample();
+    new CoordinatorState(s.round(), s.attempt(), s.phase(), s.openedMillis(), s.deadlineMillis(), s.selected(),
+        s.samplingRate(), s.quorum(), s.global(), s.optimizer(), null, null, s.roundsCompleted(), "").write(dir);
+    CoordinatorState r = CoordinatorState.read(dir);
+    assertNull(r.clipping());
+    assertNull(r.accountant());
+    assertEquals(s.roundsCompleted(), r.roundsCompleted());
   }
 
   @Test
