@@ -119,6 +119,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--local-optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE})")
   String localOptimizer;
 
+  @Option(names = "--fedprox-mu", defaultValue = "0",
+      description = "FedProx proximal coefficient mu of local training, 0 = off (default ${DEFAULT-VALUE})")
+  double fedproxMu;
+
   @Option(names = "--server-optimizer", defaultValue = "fedyogi",
       description = "fedavg, fedadam, fedyogi or fedadagrad (default ${DEFAULT-VALUE})")
   String serverOptimizer;
@@ -260,7 +264,7 @@ final class SimulateCommand implements Callable<Integer> {
           .continual(continual).storeCap(storeCap).retention(ret).dp(dpKind).epsilon(epsilon).delta(delta)
           .adaptiveClipping(adaptive).clipNorm(clipNorm).transport(tr).seed(seed).evalEvery(evalEvery)
           .localEpochs(localEpochs).localBatchSize(localBatchSize).localLearningRate(localLr)
-          .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT))
+          .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT)).fedproxMu(fedproxMu)
           .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr)
           .cosineServerLearningRate(cosine).dropout(dropout)
           .maxTrainExamples(maxTrainExamples).maxTestExamples(maxTestExamples).embeddingCache(embeddingCache)
@@ -277,6 +281,7 @@ final class SimulateCommand implements Callable<Integer> {
         {"localEpochs", "--local-epochs"}, {"localBatchSize", "--local-batch-size"},
         {"localLearningRate", "--local-lr"}, {"localOptimizer", "--local-optimizer"},
         {"serverOptimizer", "--server-optimizer"}, {"serverLearningRate", "--server-lr"}, {"dropout", "--dropout"},
+        {"fedproxMu", "--fedprox-mu"},
         {"epsilon", "--epsilon"}, {"delta", "--delta"}, {"hidden", "--hidden"}, {"bagBuckets", "--bag-buckets"},
         {"data", "--data"},
         {"model", "--model"}, {"maxTrainExamples", "--max-train-examples"},

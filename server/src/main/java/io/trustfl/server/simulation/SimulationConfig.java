@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param localBatchSize local batch size
  * @param localLearningRate local learning rate
  * @param localOptimizer {@code sgd} or {@code adam}
+ * @param fedproxMu FedProx proximal coefficient μ of local training (0 = plain local training)
  * @param serverOptimizer {@code fedavg}, {@code fedadam}, {@code fedyogi} or {@code fedadagrad}
  * @param serverLearningRate server learning rate η
  * @param cosineServerLearningRate decay η over the rounds by a cosine to η/100 (false: constant η)
@@ -48,8 +49,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
     RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipNorm,
     Transport transport, long seed, int evalEvery, int localEpochs, int localBatchSize, double localLearningRate,
-    String localOptimizer, String serverOptimizer, double serverLearningRate, boolean cosineServerLearningRate,
-    double dropout,
+    String localOptimizer, double fedproxMu, String serverOptimizer, double serverLearningRate,
+    boolean cosineServerLearningRate, double dropout,
     int maxTrainExamples, int maxTestExamples, Path embeddingCache) {
 
   /** Device selection strategies. */
@@ -112,6 +113,9 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     requireAtLeast("maxTestExamples", maxTestExamples, 0);
     requirePositive("localLearningRate", localLearningRate);
     requirePositive("serverLearningRate", serverLearningRate);
+    if (!(fedproxMu >= 0) || Double.isInfinite(fedproxMu)) {
+      throw new IllegalArgumentException("fedproxMu must be finite and >= 0, got " + fedproxMu);
+    }
     if (!localOptimizer.equals("sgd") && !localOptimizer.equals("adam")) {
       throw new IllegalArgumentException("localOptimizer must be sgd or adam, got '" + localOptimizer + "'");
     }
@@ -165,7 +169,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     return String.join("|", data, model, "h" + hidden, "b" + bagBuckets, "n" + clients, "k" + clientsPerRound,
         "r" + rounds, partition.toString(), selection.name(), "c" + continual, "cap" + storeCap, retention.name(),
         dp.name(), "e" + epsilon, "d" + delta, "a" + adaptiveClipping, "C" + clipNorm, "s" + seed, "le" + localEpochs,
-        "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, serverOptimizer, "slr" + serverLearningRate,
+        "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, "mu" + fedproxMu, serverOptimizer,
+        "slr" + serverLearningRate,
         "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples);
   }
 
@@ -196,6 +201,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private int localBatchSize = 64;
     private double localLearningRate = 0.01;
     private String localOptimizer = "adam";
+    private double fedproxMu;
     private String serverOptimizer = "fedyogi";
     private double serverLearningRate = 0.1;
     private boolean cosineServerLearningRate;
@@ -356,6 +362,12 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** FedProx μ of local training (0 = none). */
+    public Builder fedproxMu(double v) {
+      fedproxMu = v;
+      return this;
+    }
+
     /** Server optimizer: fedavg, fedadam, fedyogi, fedadagrad. */
     public Builder serverOptimizer(String v) {
       serverOptimizer = v;
@@ -402,8 +414,9 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     public SimulationConfig build() {
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
           partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
-          transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, serverOptimizer,
-          serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples, embeddingCache);
+          transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, fedproxMu,
+          serverOptimizer, serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples,
+          embeddingCache);
     }
   }
 }

@@ -341,7 +341,8 @@ public final class Simulator {
         .setModelId(data.bundle.getModelId()).setModelChecksum(data.bundle.getChecksum())
         .setGlobalWeights(layout.toWeights(global))
         .setLocal(LocalTraining.newBuilder().setEpochs(c.localEpochs()).setBatchSize(c.localBatchSize())
-            .setLearningRate(c.localLearningRate()).setOptimizer(c.localOptimizer()).setMomentum(0))
+            .setLearningRate(c.localLearningRate()).setOptimizer(c.localOptimizer()).setMomentum(0)
+            .setFedproxMu(c.fedproxMu()))
         .setClipNorm(Double.isInfinite(clip) ? 0 : clip)
         .setDpMode(central ? DpMode.DP_CENTRAL : DpMode.DP_NONE).build();
   }
