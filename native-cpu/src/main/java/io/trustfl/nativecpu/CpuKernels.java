@@ -242,7 +242,7 @@ public final class CpuKernels implements Kernels {
     long c = acquire();
     try {
       Objects.requireNonNull(key, "key");
-      requireStddev(stddev);
+      KernelChecks.stddev(stddev);
       int n = target.remaining();
       if (n == 0) {
         return;
@@ -252,12 +252,6 @@ public final class CpuKernels implements Kernels {
       NativeBuffers.copyBack(target, t, n);
     } finally {
       release();
-    }
-  }
-
-  static void requireStddev(double stddev) {
-    if (!(stddev >= 0) || Double.isInfinite(stddev)) {
-      throw new IllegalArgumentException("stddev must be finite and >= 0, got " + stddev);
     }
   }
 

@@ -181,7 +181,7 @@ public final class CudaKernels implements Kernels {
   public void addGaussian(NoiseKey key, long nonce, long firstIndex, double stddev, DoubleBuffer target) {
     ensureOpen();
     Objects.requireNonNull(key, "key");
-    requireStddev(stddev);
+    KernelChecks.stddev(stddev);
     int n = target.remaining();
     if (n == 0) {
       return;
@@ -191,12 +191,6 @@ public final class CudaKernels implements Kernels {
       CudaRuntime.check(CudaNative.tfc_gaussian(key.words(), nonce, firstIndex, n, stddev, 1, d.handle(),
           stream.handle()), "gaussian kernel");
       d.download(target, n, stream);
-    }
-  }
-
-  static void requireStddev(double stddev) {
-    if (!(stddev >= 0) || Double.isInfinite(stddev)) {
-      throw new IllegalArgumentException("stddev must be finite and >= 0, got " + stddev);
     }
   }
 

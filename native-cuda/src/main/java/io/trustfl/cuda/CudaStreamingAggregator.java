@@ -1,12 +1,11 @@
 package io.trustfl.cuda;
 
-import io.trustfl.kernels.KernelChecks;
+import io.trustfl.kernels.AbstractStreamingAggregator;
 import io.trustfl.kernels.StreamingAggregator;
 import io.trustfl.privacy.ClipMath;
 import io.trustfl.privacy.NoiseKey;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Objects;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -18,13 +17,12 @@ import org.bytedeco.javacpp.FloatPointer;
  *
  * <p>Synchronization points: {@link #accumulate} waits only until its staging slot is free again (the copy issued
  * two updates earlier has finished); {@link #partialSum}, {@link #merge} and {@link #finish} wait for all queued work.
- * Not thread-safe, as the interface says.
+ * Not thread-safe, as the interface says; {@link #close()} is idempotent and frees the device resources once.
  */
-final class CudaStreamingAggregator implements StreamingAggregator {
+final class CudaStreamingAggregator extends AbstractStreamingAggregator {
   private static final int SLOTS = 2;
 
   private final int dim;
-  private final double clipNorm;
   private final CudaStream copyStream;
   private final CudaStream computeStream;
   private final DeviceBuffer sum;
@@ -33,18 +31,10 @@ final class CudaStreamingAggregator implements StreamingAggregator {
   private final CudaEvent[] copied = new CudaEvent[SLOTS];
   private final CudaEvent[] added = new CudaEvent[SLOTS];
   private int next;
-  private long accepted;
-  private long rejected;
-  private double weightSum;
-  private boolean finished;
 
   CudaStreamingAggregator(int dim, double clipNorm) {
-    if (dim < 1) {
-      throw new IllegalArgumentException("dim must be >= 1, got " + dim);
-    }
-    KernelChecks.aggregatorClipNorm(clipNorm);
+    super(dim, clipNorm);
     this.dim = dim;
-    this.clipNorm = clipNorm;
     CudaStream cs = null;
     CudaStream ks = null;
     DeviceBuffer s = null;
@@ -69,20 +59,7 @@ final class CudaStreamingAggregator implements StreamingAggregator {
   }
 
   @Override
-  public int dimension() {
-    return dim;
-  }
-
-  @Override
-  public double clipNorm() {
-    return clipNorm;
-  }
-
-  @Override
-  public UpdateOutcome accumulate(FloatBuffer update, double weight) {
-    ensureActive();
-    KernelChecks.remaining("update", update, dim);
-    KernelChecks.weight(weight);
+  protected double addClipped(FloatBuffer update, double weight) {
     int slot = next;
     copied[slot].synchronize(); // the staging slot's previous copy to the device has finished
     long pinned = staging[slot].handle();
@@ -99,11 +76,9 @@ final class CudaStreamingAggregator implements StreamingAggregator {
       norm = CudaNative.tfc_host_copy_norm(tmp, 0, pinned, dim);
     }
     if (Double.isNaN(norm)) {
-      rejected++;
-      return new UpdateOutcome(false, norm, 0.0);
+      return norm;
     }
-    double f = clipNorm == Double.POSITIVE_INFINITY ? 1.0 : ClipMath.clipFactor(norm, clipNorm);
-    double scale = weight * f;
+    double scale = weight * clipFactor(norm);
     if (scale != 0.0) {
       next = (slot + 1) % SLOTS;
       copyStream.waitFor(added[slot]); // the device slot's previous add has finished reading it
@@ -114,37 +89,11 @@ final class CudaStreamingAggregator implements StreamingAggregator {
           computeStream.handle()), "axpy kernel");
       added[slot].record(computeStream);
     }
-    accepted++;
-    weightSum += weight;
-    return new UpdateOutcome(true, norm, f);
+    return norm;
   }
 
   @Override
-  public long acceptedCount() {
-    return accepted;
-  }
-
-  @Override
-  public long rejectedCount() {
-    return rejected;
-  }
-
-  @Override
-  public double weightSum() {
-    return weightSum;
-  }
-
-  @Override
-  public void merge(StreamingAggregator other) {
-    ensureActive();
-    Objects.requireNonNull(other, "other");
-    if (other == this) {
-      throw new IllegalArgumentException("cannot merge an aggregator into itself");
-    }
-    if (other.dimension() != dim || Double.compare(other.clipNorm(), clipNorm) != 0) {
-      throw new IllegalArgumentException("can only merge aggregators of equal dimension and clip norm: got dim "
-          + other.dimension() + " clip " + other.clipNorm() + ", expected dim " + dim + " clip " + clipNorm);
-    }
+  protected void addSumOf(StreamingAggregator other) {
     double[] o = other.partialSum();
     try (DeviceBuffer d = DeviceBuffer.ofDoubles(dim)) {
       d.upload(DoubleBuffer.wrap(o), dim, computeStream);
@@ -152,37 +101,21 @@ final class CudaStreamingAggregator implements StreamingAggregator {
           "add kernel");
       computeStream.synchronize(); // d is freed next
     }
-    accepted += other.acceptedCount();
-    rejected += other.rejectedCount();
-    weightSum += other.weightSum();
   }
 
   @Override
-  public double[] partialSum() {
-    ensureActive();
+  protected double[] readSum() {
     return sum.downloadDoubles(dim, computeStream);
   }
 
   @Override
-  public double[] finish(NoiseKey key, long nonce, double stddev) {
-    ensureActive();
-    CudaKernels.requireStddev(stddev);
-    if (stddev > 0) {
-      Objects.requireNonNull(key, "key (required when stddev > 0)");
-      CudaRuntime.check(CudaNative.tfc_gaussian(key.words(), nonce, 0, dim, stddev, 1, sum.handle(),
-          computeStream.handle()), "gaussian kernel");
-    }
-    double[] out = sum.downloadDoubles(dim, computeStream);
-    close();
-    return out;
+  protected void addNoise(NoiseKey key, long nonce, double stddev) {
+    CudaRuntime.check(CudaNative.tfc_gaussian(key.words(), nonce, 0, dim, stddev, 1, sum.handle(),
+        computeStream.handle()), "gaussian kernel");
   }
 
   @Override
-  public void close() {
-    if (finished) {
-      return;
-    }
-    finished = true;
+  protected void free() {
     closeAll(copyStream, computeStream, sum);
   }
 
@@ -218,11 +151,5 @@ final class CudaStreamingAggregator implements StreamingAggregator {
       throw new IllegalStateException(e);
     }
     return first;
-  }
-
-  private void ensureActive() {
-    if (finished) {
-      throw new IllegalStateException("this aggregator is finished or closed: its result was already released");
-    }
   }
 }

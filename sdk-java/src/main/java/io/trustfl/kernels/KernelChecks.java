@@ -58,6 +58,13 @@ public final class KernelChecks {
     }
   }
 
+  /** Validates a noise standard deviation: finite and ≥ 0 (0 for no noise). */
+  public static void stddev(double stddev) {
+    if (!(stddev >= 0) || Double.isInfinite(stddev)) {
+      throw new IllegalArgumentException("stddev must be finite and >= 0, got " + stddev);
+    }
+  }
+
   /** Validates a clip norm for an aggregator: finite and &gt; 0, or +∞ for no clipping. */
   public static void aggregatorClipNorm(double clipNorm) {
     if (clipNorm != Double.POSITIVE_INFINITY) {
