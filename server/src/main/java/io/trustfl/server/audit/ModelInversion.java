@@ -26,8 +26,10 @@ import java.util.Random;
  * (j, j+1) gets &pi;<sub>j</sub>(u)&pi;<sub>j+1</sub>(v); the weights of each group sum to 1, so the normalization
  * equals the real utterance's n-gram count. The loss of the known label is minimized with Adam on &theta;, using the
  * bundle's {@code input_grad} graph (&part;S/&part;token_mask with logit weights softmax &minus; onehot, i.e. the
- * cross-entropy gradient) and the chain rule to &theta;; several random restarts; each restart is decoded by argmax and
- * the decoded code with the lowest real loss is the guess. Not thread-safe; owns an ONNX session (AutoCloseable).
+ * cross-entropy gradient) and the chain rule to &theta;; several random restarts; each restart is decoded by argmax, refined by coordinate descent on the real (one-hot) loss, one digit at
+ * a time (a small extension of the paper's argmax decoding: at most 9&middot;digits loss evaluations per sweep), and
+ * the decoded code with the lowest real loss is the guess. The attack can only recover a secret that is the loss
+ * minimizer among all codes (exposure rank 1). Not thread-safe; owns an ONNX session (AutoCloseable).
  */
 public final class ModelInversion implements AutoCloseable {
   private final BundleRuntime runtime;
@@ -208,12 +210,27 @@ public final class ModelInversion implements AutoCloseable {
         }
         decoded[j] = arg;
       }
-      double[][] hard = new double[digits][10];
-      for (int j = 0; j < digits; j++) {
-        hard[j][decoded[j]] = 1;
+      double loss = hardLoss(b, mask, decoded, nFixed, uniStart, startBigram, pairStart, label);
+      // refine the decoded code by coordinate descent on the real loss (one digit at a time, until no change)
+      for (boolean improved = true; improved; ) {
+        improved = false;
+        for (int j = 0; j < digits; j++) {
+          int keep = decoded[j];
+          for (int v = 0; v < 10; v++) {
+            if (v == keep) {
+              continue;
+            }
+            decoded[j] = v;
+            double l = hardLoss(b, mask, decoded, nFixed, uniStart, startBigram, pairStart, label);
+            if (l < loss - 1e-7) {
+              loss = l;
+              keep = v;
+              improved = true;
+            }
+          }
+          decoded[j] = keep;
+        }
       }
-      fillMask(mask, nFixed, uniStart, startBigram, pairStart, hard);
-      double loss = lossOf(b, mask, label);
       if (loss < bestLoss) {
         bestLoss = loss;
         best = decoded;
@@ -269,6 +286,16 @@ public final class ModelInversion implements AutoCloseable {
     b.run();
     b.floats("input_grad").get(0, grad);
     return max + Math.log(sum) - logits[label];
+  }
+
+  private double hardLoss(Binding b, float[] mask, int[] code, int nFixed, int uniStart, int startBigram,
+      int pairStart, int label) {
+    double[][] hard = new double[code.length][10];
+    for (int j = 0; j < code.length; j++) {
+      hard[j][code[j]] = 1;
+    }
+    fillMask(mask, nFixed, uniStart, startBigram, pairStart, hard);
+    return lossOf(b, mask, label);
   }
 
   private double lossOf(Binding b, float[] mask, int label) {

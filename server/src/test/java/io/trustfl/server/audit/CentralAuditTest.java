@@ -22,7 +22,7 @@ class CentralAuditTest {
   private static final List<String> LABELS = List.of("a", "b", "c", "d", "e", "f", "g", "h");
   private static List<CentralAudit.TargetResult> memorized;
   private static List<CentralAudit.TargetResult> notInserted;
-  private static SecretCanary secret;
+  private static List<SecretCanary> secrets;
 
   @BeforeAll
   static void train() {
@@ -33,8 +33,10 @@ class CentralAuditTest {
     }
     List<Example> pool = synthetic(rnd, words, 240);
     List<Example> canaries = synthetic(rnd, words, 100);
-    secret = new SecretCanary("my pin code is", new int[] {4, 8, 1, 5}, "c");
-    CentralAudit.Data data = new CentralAudit.Data(LABELS, pool, canaries, List.of(secret), List.of());
+    secrets = List.of(new SecretCanary("my pin code is", new int[] {4, 8, 1, 5}, "c"),
+        new SecretCanary("my pin code is", new int[] {9, 0, 2, 7}, "e"),
+        new SecretCanary("my pin code is", new int[] {3, 6, 6, 1}, "g"));
+    CentralAudit.Data data = new CentralAudit.Data(LABELS, pool, canaries, secrets, List.of());
     try (Kernels k = new JavaKernels()) {
       CentralAudit audit = new CentralAudit(k, line -> { });
       memorized = audit.run(data, new AuditConfig(Double.POSITIVE_INFINITY, 1e-5, 1.0, 5, 1, 40, 16, 0.02, 4096,
@@ -82,15 +84,26 @@ class CentralAuditTest {
   }
 
   @Test
-  void repeatedSecretIsExposedAndExtractedButAnUnseenOneIsNot() {
+  void repeatedSecretsAreExposedAndExtractedButUnseenOnesAreNot() {
     CentralAudit.TargetResult r = memorized.get(0);
     double max = Math.log(1e4) / Math.log(2);
     assertEquals(max, r.maxExposure(), 1e-12);
-    assertTrue(r.exposures()[0] >= max - 1, "exposure " + r.exposures()[0] + " of " + max);
-    assertEquals(1, r.extracted(), "exact extraction of the memorized secret");
+    for (double e : r.exposures()) {
+      assertTrue(e >= max - 4, "exposure " + e + " of " + max + " (rank <= 16 of 10^4)");
+    }
+    // the attack minimizes the loss, so it can recover exactly the secrets that are the loss minimizers (rank 1)
+    int rankOne = 0;
+    for (double e : r.exposures()) {
+      rankOne += e == max ? 1 : 0;
+    }
+    String what = "exact extractions " + r.extracted() + " of 3, exposures " + java.util.Arrays.toString(r.exposures());
+    assertTrue(rankOne >= 1, what);
+    assertTrue(r.extracted() >= rankOne, what);
     CentralAudit.TargetResult control = notInserted.get(0);
-    assertTrue(control.exposures()[0] < max - 3, "exposure of a never-seen secret " + control.exposures()[0]);
+    for (double e : control.exposures()) {
+      assertTrue(e < max - 5, "exposure of a never-seen secret " + e);
+    }
     assertEquals(0, control.extracted());
-    assertFalse(secret.codeString().isEmpty());
+    assertEquals(3, secrets.size());
   }
 }
