@@ -100,16 +100,13 @@ public final class InputGradients implements AutoCloseable {
     double[][] jac = new double[n][classes * dim];
     float[] values = x.values();
     for (int i = 0; i < params.size(); i++) {
-      FloatBuffer fb = binding.floats(params.get(i).getName());
-      fb.clear();
-      fb.put(p.values(i));
+      // Binding views start at position 0 (no Buffer.clear(): its covariant FloatBuffer form is missing on Android 26)
+      binding.floats(params.get(i).getName()).put(p.values(i));
     }
     for (int from = 0; from < n; from += examplesPerRun) {
       int count = Math.min(examplesPerRun, n - from);
       FloatBuffer f = binding.floats("features");
       FloatBuffer w = binding.floats("logit_weights");
-      f.clear();
-      w.clear();
       for (int e = 0; e < examplesPerRun; e++) {
         for (int k = 0; k < classes; k++) {
           if (e < count) {
