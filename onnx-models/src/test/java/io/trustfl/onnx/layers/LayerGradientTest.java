@@ -1,8 +1,10 @@
 package io.trustfl.onnx.layers;
 
+import static io.trustfl.onnx.GradientChecks.random;
+import static io.trustfl.onnx.GradientChecks.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trustfl.onnx.GradientChecks;
 import io.trustfl.onnx.OrtRunner;
 import io.trustfl.onnx.OrtRunner.In;
 import io.trustfl.onnx.graph.ElementType;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * explicit per-example gradients obtained by running the same graph on one example at a time.
  */
 class LayerGradientTest {
-  private static final double H = 1e-5;
   private static final double TOL = 1e-7;
+  /** Layer gradients must be non-zero somewhere above this, or the comparison proves nothing. */
+  private static final double NON_ZERO = 1e-3;
 
   /** Values of one test case: real inputs, int inputs and parameters by graph name, with shapes. */
   private static final class Case {
@@ -227,57 +230,13 @@ class LayerGradientTest {
     return d;
   }
 
-  private static In row(In v, int i) {
-    long[] shape = v.shape().clone();
-    int width = 1;
-    for (int k = 1; k < shape.length; k++) {
-      width *= (int) shape[k];
-    }
-    shape[0] = 1;
-    if (v.ints() != null) {
-      long[] r = new long[width];
-      System.arraycopy(v.ints(), i * width, r, 0, width);
-      return In.int64(r, shape);
-    }
-    double[] r = new double[width];
-    System.arraycopy(v.reals(), i * width, r, 0, width);
-    return In.real(r, shape);
-  }
-
-  static double[] finiteDifferences(OrtRunner ort, Map<String, In> values, String name, String objective)
+  /** Finite differences of the graph output {@code objective} (a scalar) with respect to the input {@code name}. */
+  private static double[] finiteDifferences(OrtRunner ort, Map<String, In> values, String name, String objective)
       throws Exception {
-    In base = values.get(name);
-    double[] fd = new double[base.reals().length];
-    for (int i = 0; i < fd.length; i++) {
-      double[] plus = base.reals().clone();
-      double[] minus = base.reals().clone();
-      plus[i] += H;
-      minus[i] -= H;
-      Map<String, In> vp = new HashMap<>(values);
-      vp.put(name, In.real(plus, base.shape()));
-      double fp = ort.run(vp).get(objective)[0];
-      vp.put(name, In.real(minus, base.shape()));
-      double fm = ort.run(vp).get(objective)[0];
-      fd[i] = (fp - fm) / (2 * H);
-    }
-    return fd;
+    return GradientChecks.finiteDifferences(ort, values, name, o -> o.get(objective)[0]);
   }
 
-  static void assertClose(double[] expected, double[] actual, String what) {
-    assertEquals(expected.length, actual.length, what + ": length");
-    boolean anyNonZero = false;
-    for (int i = 0; i < expected.length; i++) {
-      assertEquals(expected[i], actual[i], TOL * Math.max(1, Math.abs(expected[i])), what + " [" + i + "]");
-      anyNonZero |= Math.abs(expected[i]) > 1e-3;
-    }
-    assertTrue(anyNonZero, what + " is trivially zero: the check would prove nothing");
-  }
-
-  static double[] random(SplittableRandom rng, int n, double scale) {
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (2 * rng.nextDouble() - 1) * scale;
-    }
-    return v;
+  private static void assertClose(double[] expected, double[] actual, String what) {
+    GradientChecks.assertClose(expected, actual, TOL, NON_ZERO, what);
   }
 }
