@@ -103,8 +103,10 @@ final class FairnessCommand implements Runnable {
       Path dir = DataDirectory.resolve(dataDir).resolve("seat").resolve("tests");
       List<SeatSuite.TestSets> tests = SeatSuite.load(dir);
       if (only != null && !only.isEmpty()) {
-        tests = tests.stream().filter(t -> only.contains(t.name())
-            || only.contains(t.name().replaceFirst("^sent-", ""))).toList();
+        tests = tests.stream().filter(t -> only.contains(t.name())).toList();
+        if (tests.isEmpty()) {
+          throw new IllegalArgumentException("--tests " + only + " matches no file in " + dir);
+        }
       }
       long t0 = System.nanoTime();
       JsonObject json = new JsonObject();
