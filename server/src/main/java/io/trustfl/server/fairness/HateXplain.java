@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.LongFunction;
 
 /**
@@ -36,6 +35,9 @@ import java.util.function.LongFunction;
  * posts in the whole data set; Subgroup/BPSN/BNSP AUCs of p(toxic) on the official test split.
  */
 public final class HateXplain {
+  /** Label order of the toxicity head: class 1 is toxic. */
+  public static final List<String> LABELS = List.of("non-toxic", "toxic");
+
   /** One post. */
   public record Post(String id, String text, boolean toxic, Set<String> targets) {}
 
@@ -159,7 +161,6 @@ public final class HateXplain {
       run.addProperty("test_accuracy", h.testAccuracy());
       run.addProperty("test_auc", GroupMetrics.auc(score, labels));
       JsonObject per = new JsonObject();
-      Map<String, double[]> means = new TreeMap<>();
       List<double[]> rows = new ArrayList<>();
       for (String c : s.topCommunities()) {
         boolean[] in = new boolean[p.length];
@@ -186,7 +187,6 @@ public final class HateXplain {
         final int mm = m;
         double[] vals = rows.stream().mapToDouble(r -> r[mm]).toArray();
         gm.addProperty(names[m], GroupMetrics.generalizedMean(vals, BiasAucs.POWER));
-        means.put(names[m], vals);
       }
       run.add("generalized_mean_p_minus5", gm);
       if (bootstrap > 0) {
@@ -235,8 +235,4 @@ public final class HateXplain {
     }
     return new Batch(TextFeatures.embed(encoder, texts), y);
   }
-
-  /** Label order of the toxicity head. */
-  public static final List<String> LABELS = List.of("non-toxic", "toxic");
-
 }

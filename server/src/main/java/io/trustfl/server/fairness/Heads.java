@@ -1,5 +1,6 @@
 package io.trustfl.server.fairness;
 
+import io.trustfl.fairness.PredictionSensitivity;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.model.SessionSettings;
 import io.trustfl.privacy.PrivacyBudget;
@@ -17,7 +18,6 @@ import io.trustfl.train.Params;
 import io.trustfl.train.Trainer;
 import io.trustfl.train.TrainingConfig;
 import io.trustfl.train.TrainingResult;
-import io.trustfl.fairness.PredictionSensitivity;
 
 /** Trains MiniLM heads with the SDK's {@link Trainer} and scores them; shared by the fairness experiments. */
 final class Heads {
