@@ -18,6 +18,7 @@ import io.trustfl.train.Params;
 import io.trustfl.train.PlainStepResult;
 import io.trustfl.train.TokenFeatures;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +83,10 @@ public class DpStepBenchmark {
     /** Opens the shipped bundle and builds the batch. */
     @Setup(Level.Trial)
     public void setUp() {
-      stepModel = OnnxStepModel.open(Bundles.loadShipped(model), SessionSettings.forDevices());
+      // -Ddpbench.sessions=single: one ONNX Runtime thread (on the caller), for CPU-time phase breakdowns.
+      SessionSettings settings = "single".equals(System.getProperty("dpbench.sessions"))
+          ? SessionSettings.singleThreaded() : SessionSettings.forDevices();
+      stepModel = OnnxStepModel.open(Bundles.loadShipped(model), settings);
       params = stepModel.initialParams();
       optimizer = OptimizerSpec.Adam.withDefaults(1e-3).create(params);
       SplittableRandom r = new SplittableRandom(42);
@@ -213,8 +217,10 @@ public class DpStepBenchmark {
     for (int i = 0; i < BLOCK; i++) {
       long w0 = System.nanoTime();
       long c0 = p.os.getProcessCpuTime();
+      long t0 = p.threads.getCurrentThreadCpuTime();
       PlainStepResult r = m.stepModel.step(m.batch, m.params);
       long w1 = System.nanoTime();
+      long t1 = p.threads.getCurrentThreadCpuTime();
       double[][] g = r.gradientSum();
       requireFinite(g);
       double inv = 1.0 / m.batch.size();
@@ -226,6 +232,9 @@ public class DpStepBenchmark {
       m.optimizer.step(m.params, g);
       long w2 = System.nanoTime();
       long c2 = p.os.getProcessCpuTime();
+      long t2 = p.threads.getCurrentThreadCpuTime();
+      p.plainThreadGraph += t1 - t0;
+      p.plainThread += t2 - t0;
       p.plainWall += w2 - w0;
       p.plainCpu += c2 - c0;
       p.plainGraph += w1 - w0;
@@ -234,15 +243,23 @@ public class DpStepBenchmark {
     for (int i = 0; i < BLOCK; i++) {
       long w0 = System.nanoTime();
       long c0 = p.os.getProcessCpuTime();
+      long t0 = p.threads.getCurrentThreadCpuTime();
       DpStepResult r = m.stepModel.dpStep(m.batch, m.params, CLIP);
       long w1 = System.nanoTime();
+      long t1 = p.threads.getCurrentThreadCpuTime();
       requireFinite(r.clippedSum());
       long w2 = System.nanoTime();
+      long t2 = p.threads.getCurrentThreadCpuTime();
       double[][] update = n.prefetcher.noisedMean(r.clippedSum(), n.nonce++, BATCH);
       long w3 = System.nanoTime();
+      long t3 = p.threads.getCurrentThreadCpuTime();
       m.optimizer.step(m.params, update);
       long w4 = System.nanoTime();
       long c4 = p.os.getProcessCpuTime();
+      long t4 = p.threads.getCurrentThreadCpuTime();
+      p.dpThreadGraph += t1 - t0;
+      p.dpThreadNoise += t3 - t2;
+      p.dpThread += t4 - t0;
       p.dpWall += w4 - w0;
       p.dpCpu += c4 - c0;
       p.dpGraph += w1 - w0;
@@ -262,7 +279,13 @@ public class DpStepBenchmark {
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Paired {
     final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long steps;
+    long plainThread;
+    long plainThreadGraph;
+    long dpThread;
+    long dpThreadGraph;
+    long dpThreadNoise;
     long plainWall;
     long plainCpu;
     long plainGraph;
@@ -289,11 +312,23 @@ public class DpStepBenchmark {
     /** DP step, ms of process CPU time. */
     public double dpCpuMs;
 
+    /** Plain step, ms of the benchmark thread's CPU time (all of it when everything runs single-threaded). */
+    public double plainThreadCpuMs;
+    /** Plain step's graph, ms of the benchmark thread's CPU time. */
+    public double plainGraphThreadCpuMs;
+    /** DP step, ms of the benchmark thread's CPU time. */
+    public double dpThreadCpuMs;
+    /** DP step's graph, ms of the benchmark thread's CPU time. */
+    public double dpGraphThreadCpuMs;
+    /** DP step's noise stage, ms of the benchmark thread's CPU time (excludes a prefetch worker's). */
+    public double dpNoiseThreadCpuMs;
+
     /** Resets the sums for a new iteration. */
     @Setup(Level.Iteration)
     public void reset() {
       steps = 0;
       plainWall = plainCpu = plainGraph = dpWall = dpCpu = dpGraph = dpNoise = 0;
+      plainThread = plainThreadGraph = dpThread = dpThreadGraph = dpThreadNoise = 0;
       update();
     }
 
@@ -308,6 +343,11 @@ public class DpStepBenchmark {
       dpNoiseMs = dpNoise / k;
       plainCpuMs = plainCpu / k;
       dpCpuMs = dpCpu / k;
+      plainThreadCpuMs = plainThread / k;
+      plainGraphThreadCpuMs = plainThreadGraph / k;
+      dpThreadCpuMs = dpThread / k;
+      dpGraphThreadCpuMs = dpThreadGraph / k;
+      dpNoiseThreadCpuMs = dpThreadNoise / k;
     }
   }
 
