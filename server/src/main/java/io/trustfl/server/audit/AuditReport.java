@@ -165,8 +165,12 @@ public final class AuditReport {
     ds.addSeries(chance);
     LogAxis x = new LogAxis("false-positive rate");
     x.setRange(MIN_RATE, 1);
+    x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // one tick per decade
+    x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
     LogAxis y = new LogAxis("true-positive rate");
     y.setRange(MIN_RATE, 1);
+    y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+    y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     Color[] colors = {new Color(0xd62728), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x1f77b4),
         new Color(0x9467bd)};
