@@ -165,8 +165,7 @@ public final class CpuKernels implements Kernels {
       DoubleBuffer squaredNorms) {
     long c = acquire();
     try {
-      KernelChecks.linearArgs(shape, activations, outputGrads);
-      KernelChecks.remaining("squaredNorms", squaredNorms, shape.batch());
+      KernelChecks.linearGhostArgs(shape, activations, outputGrads, squaredNorms);
       FloatBuffer a = NativeBuffers.in(activations, shape.activationCount());
       FloatBuffer g = NativeBuffers.in(outputGrads, shape.outputGradCount());
       DoubleBuffer out = NativeBuffers.out(squaredNorms, shape.batch(), false);
@@ -183,17 +182,7 @@ public final class CpuKernels implements Kernels {
       DoubleBuffer factors, DoubleBuffer weightGrad, DoubleBuffer biasGrad) {
     long c = acquire();
     try {
-      KernelChecks.linearArgs(shape, activations, outputGrads);
-      KernelChecks.remaining("factors", factors, shape.batch());
-      long wnLong = (long) shape.in() * shape.out();
-      if (wnLong > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("in*out must fit in an int (buffers are int-indexed), got " + wnLong);
-      }
-      int wn = (int) wnLong;
-      KernelChecks.remaining("weightGrad", weightGrad, wn);
-      if (shape.bias()) {
-        KernelChecks.remaining("biasGrad", biasGrad, shape.out());
-      }
+      int wn = KernelChecks.linearClippedSumArgs(shape, activations, outputGrads, factors, weightGrad, biasGrad);
       int fp = factors.position();
       for (int b = 0; b < shape.batch(); b++) {
         if (!Double.isFinite(factors.get(fp + b))) {

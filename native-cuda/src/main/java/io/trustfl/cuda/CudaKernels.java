@@ -104,8 +104,7 @@ public final class CudaKernels implements Kernels {
   public void linearGhostNormsSquared(LinearShape shape, FloatBuffer activations, FloatBuffer outputGrads,
       DoubleBuffer squaredNorms) {
     ensureOpen();
-    KernelChecks.linearArgs(shape, activations, outputGrads);
-    KernelChecks.remaining("squaredNorms", squaredNorms, shape.batch());
+    KernelChecks.linearGhostArgs(shape, activations, outputGrads, squaredNorms);
     try (CudaStream stream = new CudaStream();
         DeviceBuffer dA = DeviceBuffer.ofFloats(shape.activationCount());
         DeviceBuffer dG = DeviceBuffer.ofFloats(shape.outputGradCount());
@@ -122,23 +121,13 @@ public final class CudaKernels implements Kernels {
   public void linearClippedSum(LinearShape shape, FloatBuffer activations, FloatBuffer outputGrads,
       DoubleBuffer factors, DoubleBuffer weightGrad, DoubleBuffer biasGrad) {
     ensureOpen();
-    KernelChecks.linearArgs(shape, activations, outputGrads);
-    KernelChecks.remaining("factors", factors, shape.batch());
-    long weightsLong = (long) shape.in() * shape.out();
-    if (weightsLong > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("in*out must fit in an int (buffers are int-indexed), got " + weightsLong);
-    }
-    KernelChecks.remaining("weightGrad", weightGrad, weightsLong);
-    if (shape.bias()) {
-      KernelChecks.remaining("biasGrad", biasGrad, shape.out());
-    }
+    int weights = KernelChecks.linearClippedSumArgs(shape, activations, outputGrads, factors, weightGrad, biasGrad);
     for (int b = 0; b < shape.batch(); b++) {
       double f = factors.get(factors.position() + b);
       if (!Double.isFinite(f)) {
         throw new IllegalArgumentException("factors must be finite, got " + f + " at example " + b);
       }
     }
-    int weights = (int) weightsLong;
     try (CudaStream stream = new CudaStream();
         DeviceBuffer dA = DeviceBuffer.ofFloats(shape.activationCount());
         DeviceBuffer dG = DeviceBuffer.ofFloats(shape.outputGradCount());

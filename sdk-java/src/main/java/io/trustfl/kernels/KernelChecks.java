@@ -42,6 +42,34 @@ public final class KernelChecks {
     remaining("outputGrads", outputGrads, shape.outputGradCount());
   }
 
+  /** Validates the arguments of {@link Kernels#linearGhostNormsSquared}. */
+  public static void linearGhostArgs(LinearShape shape, Buffer activations, Buffer outputGrads,
+      Buffer squaredNorms) {
+    linearArgs(shape, activations, outputGrads);
+    remaining("squaredNorms", squaredNorms, shape.batch());
+  }
+
+  /**
+   * Validates the buffer arguments of {@link Kernels#linearClippedSum} (not the factors' values: backends differ in
+   * when they reject a non-finite factor).
+   *
+   * @return the weight gradient's length {@code in·out}
+   */
+  public static int linearClippedSumArgs(LinearShape shape, Buffer activations, Buffer outputGrads, Buffer factors,
+      Buffer weightGrad, Buffer biasGrad) {
+    linearArgs(shape, activations, outputGrads);
+    remaining("factors", factors, shape.batch());
+    long weights = (long) shape.in() * shape.out();
+    if (weights > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("in*out must fit in an int (buffers are int-indexed), got " + weights);
+    }
+    remaining("weightGrad", weightGrad, weights);
+    if (shape.bias()) {
+      remaining("biasGrad", biasGrad, shape.out());
+    }
+    return (int) weights;
+  }
+
   /** Requires {@code buffer.remaining() >= needed}. */
   public static void remaining(String name, Buffer buffer, long needed) {
     Objects.requireNonNull(buffer, name);
