@@ -43,4 +43,19 @@ public final class DeviceProbes {
         protectedParams, protectedClass, localFeatures);
     return ProbeMetrics.of(SENSITIVITY, a.examples(), Map.of("aps", a.aps()));
   }
+
+  /**
+   * The device-friendly prediction-sensitivity probe: metric {@code aps_predicted}, APS with v one-hot on the
+   * predicted class (see {@link PredictionSensitivity#accumulatePredicted}), one gradient row per example.
+   */
+  public static ProbeMetrics sensitivityPredicted(InputGradients task, io.trustfl.train.Params taskParams,
+      InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
+      io.trustfl.train.DenseFeatures localFeatures) {
+    if (localFeatures.rows() == 0) {
+      return ProbeMetrics.of(SENSITIVITY, 0, Map.of());
+    }
+    PredictionSensitivity.Accumulated a = PredictionSensitivity.accumulatePredicted(task, taskParams,
+        protectedModel, protectedParams, protectedClass, localFeatures);
+    return ProbeMetrics.of(SENSITIVITY, a.examples(), Map.of("aps_predicted", a.aps()));
+  }
 }

@@ -154,6 +154,55 @@ public final class PredictionSensitivity {
   }
 
   /**
+   * Logit weights c with Σ_j c_j ∂z_j/∂x = ∂p_k/∂x: c_j = p_k (δ_jk − p_j) (the softmax Jacobian's row k).
+   *
+   * @param logits one row, length C
+   * @param k class index
+   */
+  public static double[] probabilityGradientWeights(double[] logits, int k) {
+    if (k < 0 || k >= logits.length) {
+      throw new IllegalArgumentException("class index must be in [0, " + logits.length + "), got " + k);
+    }
+    double[] p = softmax(logits);
+    double[] c = new double[p.length];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = p[k] * ((j == k ? 1 : 0) - p[j]);
+    }
+    return c;
+  }
+
+  /**
+   * APS with v one-hot on the class the task model predicts (argmax p(x)): PS(x) = Σ_d |∂p_ŷ/∂x_d| w_d. Needs one
+   * input-gradient row per example for each model instead of C (see {@link InputGradients#directional}), so it is
+   * the variant to run on a device when C is large.
+   */
+  public static Accumulated accumulatePredicted(InputGradients task, io.trustfl.train.Params taskParams,
+      InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
+      io.trustfl.train.DenseFeatures x) {
+    if (protectedClass < 0 || protectedClass >= protectedModel.classes()) {
+      throw new IllegalArgumentException("protectedClass must be in [0, " + protectedModel.classes() + "), got "
+          + protectedClass);
+    }
+    if (x.rows() == 0) {
+      throw new IllegalArgumentException("APS needs at least one example");
+    }
+    InputGradients.Directional t = task.directional(x, taskParams,
+        z -> probabilityGradientWeights(z, io.trustfl.fairness.Mitigation.argmax(z)));
+    InputGradients.Directional g = protectedModel.directional(x, protectedParams,
+        z -> probabilityGradientWeights(z, protectedClass));
+    double total = 0;
+    for (int i = 0; i < x.rows(); i++) {
+      double[] w = protectedWeights(g.gradients()[i]);
+      double ps = 0;
+      for (int d = 0; d < w.length; d++) {
+        ps += Math.abs(t.gradients()[i][d]) * w[d];
+      }
+      total += ps;
+    }
+    return new Accumulated(total / x.rows(), x.rows());
+  }
+
+  /**
    * Accumulated prediction sensitivity.
    *
    * @param aps mean PS over the examples

@@ -236,6 +236,17 @@ class FairnessMetricsTest {
     assertArrayEquals(new double[] {0.10323879872594789, 0.13078858958191844, -0.07900030140022507,
         0.14874227748458466, -0.07179578162680612, 0.10398766202073463, 0.00838606922536173, -0.14126511835968122,
         -0.031443017099141775, -0.23477625160265306, 0.07061423217486333, -0.007477159124903439}, jp, 1e-14);
+    // one weighted logit gradient per class reproduces the numpy softmax-Jacobian rows
+    for (int k = 0; k < 3; k++) {
+      double[] c = PredictionSensitivity.probabilityGradientWeights(z, k);
+      for (int d = 0; d < 4; d++) {
+        double row = 0;
+        for (int j = 0; j < 3; j++) {
+          row += c[j] * jz[j * 4 + d];
+        }
+        assertEquals(jp[k * 4 + d], row, 1e-15);
+      }
+    }
     double[] wv = PredictionSensitivity.protectedWeights(new double[] {0.3, -0.1, 0.0, 0.6});
     assertArrayEquals(new double[] {0.3, 0.1, 0, 0.6}, wv, 1e-15);
     assertEquals(0.09579642084586697, PredictionSensitivity.ps(jp, PredictionSensitivity.uniform(3), wv), 1e-14);

@@ -2,6 +2,7 @@ package io.trustfl.server.fairness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trustfl.fairness.InputGradients;
 import io.trustfl.fairness.PredictionSensitivity;
@@ -71,6 +72,7 @@ class InputGradientsTest {
     Params pp = params(prot);
     DenseFeatures x = features(20, 2);
     double expected = 0;
+    double expectedPredicted = 0;
     for (int i = 0; i < 20; i++) {
       double[] jt = analyticJacobian(tp, 3, x, i);
       double[] zt = logits(tp, 3, x, i);
@@ -81,14 +83,25 @@ class InputGradientsTest {
       double[] g0 = java.util.Arrays.copyOfRange(probP, 0, 384);
       expected += PredictionSensitivity.ps(probT, PredictionSensitivity.uniform(3),
           PredictionSensitivity.protectedWeights(g0));
+      double[] oneHot = new double[3];
+      oneHot[io.trustfl.fairness.Mitigation.argmax(zt)] = 1;
+      expectedPredicted += PredictionSensitivity.ps(probT, oneHot, PredictionSensitivity.protectedWeights(g0));
     }
     expected /= 20;
+    expectedPredicted /= 20;
     SessionSettings s = SessionSettings.forDevices();
     try (InputGradients t = InputGradients.open(task, s); InputGradients p = InputGradients.open(prot, s)) {
       PredictionSensitivity.Accumulated a = PredictionSensitivity.accumulate(t, tp, p, pp, 0, x);
       assertEquals(20, a.examples());
       assertEquals(expected, a.aps(), 1e-6 * Math.abs(expected) + 1e-9);
       assertThrows(IllegalArgumentException.class, () -> PredictionSensitivity.accumulate(t, tp, p, pp, 2, x));
+      PredictionSensitivity.Accumulated b = PredictionSensitivity.accumulatePredicted(t, tp, p, pp, 0, x);
+      assertEquals(expectedPredicted, b.aps(), 1e-6 * Math.abs(expectedPredicted) + 1e-9);
+      // 1500 examples: two directional chunks of 1024 rows, the second padded
+      DenseFeatures big = features(1500, 3);
+      PredictionSensitivity.Accumulated full = PredictionSensitivity.accumulate(t, tp, p, pp, 0, big);
+      assertEquals(1500, PredictionSensitivity.accumulatePredicted(t, tp, p, pp, 0, big).examples());
+      assertTrue(full.aps() > 0);
     }
   }
 
