@@ -64,10 +64,20 @@ public final class CanaryExposure {
     for (int i = 0; i < samples; i++) {
       texts.add(canary.textWith(canary.candidate((long) Math.floor(rnd.nextDouble() * canary.candidates()))));
     }
-    SkewNormal fit = SkewNormal.fitMoments(model.losses(texts, label));
     double canaryLoss = model.losses(List.of(canary.text()), label)[0];
-    double cdf = fit.cdf(canaryLoss);
-    double max = log2(canary.candidates());
+    return extrapolate(model.losses(texts, label), canaryLoss, canary.candidates());
+  }
+
+  /**
+   * &minus;log<sub>2</sub> F(canaryLoss) with F the skew-normal fitted to {@code candidateLosses}, capped at
+   * log<sub>2</sub> candidates.
+   */
+  public static double extrapolate(double[] candidateLosses, double canaryLoss, long candidates) {
+    if (candidates < 2) {
+      throw new IllegalArgumentException("candidates must be >= 2, got " + candidates);
+    }
+    double cdf = SkewNormal.fitMoments(candidateLosses).cdf(canaryLoss);
+    double max = log2(candidates);
     return cdf <= 0 ? max : Math.min(max, -log2(cdf));
   }
 

@@ -117,4 +117,18 @@ class AuditMathTest {
     assertEquals(2.0, fit.scale(), 0.05);
     assertThrows(IllegalArgumentException.class, () -> SkewNormal.fitMoments(new double[] {1, 1, 1}));
   }
+
+  @Test
+  void extrapolatedExposureFollowsTheFittedTail() {
+    // candidate losses ~ N(5, 1) (skew 0 -> the fit is normal): a canary at loss 2 has CDF Phi(-3) = 0.0013499,
+    // exposure -log2(0.0013499) = 9.5330 (scipy: norm.cdf(-3)); capped at log2 |R|
+    Random rnd = new Random(2);
+    double[] losses = new double[100_000];
+    for (int i = 0; i < losses.length; i++) {
+      losses[i] = 5 + rnd.nextGaussian();
+    }
+    assertEquals(9.533, CanaryExposure.extrapolate(losses, 2.0, 1L << 40), 0.15);
+    assertEquals(1.0, CanaryExposure.extrapolate(losses, 5.0, 1L << 40), 0.05);
+    assertEquals(Math.log(1e4) / Math.log(2), CanaryExposure.extrapolate(losses, -100, 10_000), 1e-12);
+  }
 }
