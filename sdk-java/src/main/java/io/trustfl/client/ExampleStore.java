@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -105,9 +106,10 @@ public final class ExampleStore implements AutoCloseable {
     long pos = 0;
     ByteBuffer header = ByteBuffer.allocate(HEADER);
     while (pos + HEADER + 4 <= size) {
-      header.clear();
+      // Through Buffer: ByteBuffer.clear()/flip() returning ByteBuffer (Java 9+) do not exist on Android API 26.
+      ((Buffer) header).clear();
       readFully(header, pos);
-      header.flip();
+      ((Buffer) header).flip();
       int magic = header.getInt();
       byte type = header.get();
       int len = header.getInt();
@@ -116,7 +118,7 @@ public final class ExampleStore implements AutoCloseable {
       }
       ByteBuffer body = ByteBuffer.allocate(len + 4);
       readFully(body, pos + HEADER);
-      body.flip();
+      ((Buffer) body).flip();
       CRC32 crc = new CRC32();
       crc.update(type);
       crc.update(ByteBuffer.allocate(4).putInt(0, len));
@@ -266,7 +268,7 @@ public final class ExampleStore implements AutoCloseable {
     public NewExample {
       Objects.requireNonNull(text, "text");
       Objects.requireNonNull(label, "label");
-      if (label.isBlank()) {
+      if (label.trim().isEmpty()) {
         throw new IllegalArgumentException("label must not be blank, got '" + label + "'");
       }
       if (embedding != null) {
@@ -552,7 +554,7 @@ public final class ExampleStore implements AutoCloseable {
     crc.update(payload);
     ByteBuffer rec = ByteBuffer.allocate(HEADER + payload.length + 4);
     rec.putInt(MAGIC).put(type).putInt(payload.length).put(payload).putInt((int) crc.getValue());
-    rec.flip();
+    ((Buffer) rec).flip();
     return rec;
   }
 

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
@@ -108,7 +109,7 @@ public final class FederatedClient {
     ClientModel model = models.get(plan.getModelId());
     if (model == null) {
       return refuse(ClientOutcome.Reason.UNKNOWN_MODEL, "this device does not hold model '" + plan.getModelId()
-          + "' (it holds " + models.keySet().stream().sorted().toList() + ")");
+          + "' (it holds " + new TreeSet<>(models.keySet()) + ")");
     }
     if (!model.checksum().equalsIgnoreCase(plan.getModelChecksum())) {
       return refuse(ClientOutcome.Reason.CHECKSUM_MISMATCH, "plan names model '" + plan.getModelId()
@@ -338,7 +339,7 @@ public final class FederatedClient {
 
     /** Validates and builds. */
     public FederatedClient build() {
-      if (deviceId == null || deviceId.isBlank()) {
+      if (deviceId == null || deviceId.trim().isEmpty()) {
         throw new IllegalArgumentException("deviceId must not be blank, got '" + deviceId + "'");
       }
       Objects.requireNonNull(store, "store");

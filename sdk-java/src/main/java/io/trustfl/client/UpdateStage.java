@@ -6,7 +6,7 @@ import io.trustfl.privacy.NoiseKey;
 import java.nio.DoubleBuffer;
 import java.util.Map;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
+import java.util.SplittableRandom;
 
 /**
  * One client-side step applied to the model delta before upload (Flower's "client mods"): clipping, local noise,
@@ -112,7 +112,7 @@ public interface UpdateStage {
    * @param bits 1 … 16
    * @param random source of the rounding decisions (not privacy-relevant: it acts after clipping and noise)
    */
-  static UpdateStage stochasticQuantization(int bits, RandomGenerator random) {
+  static UpdateStage stochasticQuantization(int bits, SplittableRandom random) {
     if (bits < 1 || bits > 16) {
       throw new IllegalArgumentException("quantization bits must be in [1, 16], got " + bits);
     }

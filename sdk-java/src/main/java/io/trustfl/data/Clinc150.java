@@ -91,7 +91,7 @@ public final class Clinc150 {
             + row);
       }
       String label = row.getAsJsonArray().get(1).getAsString();
-      if (label.isBlank()) {
+      if (label.trim().isEmpty()) {
         throw new MalformedDataException(file, 0, key + "[" + i + "] has a blank intent");
       }
       out.add(new Example(row.getAsJsonArray().get(0).getAsString(), label));

@@ -2,6 +2,7 @@ package io.trustfl.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,17 +25,17 @@ public final class DataDirectory {
    *     to provide one)
    */
   public static Path resolve(String explicit) {
-    return resolve(explicit, System.getenv(), Path.of("").toAbsolutePath());
+    return resolve(explicit, System.getenv(), Paths.get("").toAbsolutePath());
   }
 
   /** {@link #resolve(String)} with an explicit environment and working directory (for tests). */
   public static Path resolve(String explicit, Map<String, String> env, Path workingDir) {
-    if (explicit != null && !explicit.isBlank()) {
-      return existing(Path.of(explicit), "--data " + explicit);
+    if (explicit != null && !explicit.trim().isEmpty()) {
+      return existing(Paths.get(explicit), "--data " + explicit);
     }
     String fromEnv = env.get(ENV);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return existing(Path.of(fromEnv), ENV + "=" + fromEnv);
+    if (fromEnv != null && !fromEnv.trim().isEmpty()) {
+      return existing(Paths.get(fromEnv), ENV + "=" + fromEnv);
     }
     return findShared(workingDir).orElseThrow(() -> new IllegalStateException("no data directory: pass --data DIR,"
         + " set " + ENV + ", or place the data sets in ../shared/data next to the repository"));

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * An immutable named list of examples.
@@ -34,7 +35,7 @@ public record Dataset(String name, List<Example> examples) {
 
   /** The distinct labels, sorted. */
   public List<String> labels() {
-    return List.copyOf(new TreeSet<>(examples.stream().map(Example::label).toList()));
+    return List.copyOf(new TreeSet<>(examples.stream().map(Example::label).collect(Collectors.toList())));
   }
 
   /** Count of examples per label, sorted by label. */
@@ -48,12 +49,12 @@ public record Dataset(String name, List<Example> examples) {
 
   /** The texts, in order. */
   public List<String> texts() {
-    return examples.stream().map(Example::text).toList();
+    return List.copyOf(examples.stream().map(Example::text).collect(Collectors.toList()));
   }
 
   /** The examples matching {@code keep}, under a new name. */
   public Dataset filter(String newName, Predicate<Example> keep) {
-    return new Dataset(newName, examples.stream().filter(keep).toList());
+    return new Dataset(newName, examples.stream().filter(keep).collect(Collectors.toList()));
   }
 
   /**

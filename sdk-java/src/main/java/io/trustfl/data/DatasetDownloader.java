@@ -10,13 +10,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class DatasetDownloader {
     public Source {
       Objects.requireNonNull(relativePath, "relativePath");
       Objects.requireNonNull(url, "url");
-      if (relativePath.isBlank() || Path.of(relativePath).isAbsolute() || relativePath.contains("..")) {
+      if (relativePath.trim().isEmpty() || Paths.get(relativePath).isAbsolute() || relativePath.contains("..")) {
         throw new IllegalArgumentException("relativePath must be a relative path without '..', got '"
             + relativePath + "'");
       }
@@ -84,16 +84,16 @@ public final class DatasetDownloader {
    */
   public static Path defaultCacheDirectory() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    Path home = Path.of(System.getProperty("user.home"));
+    Path home = Paths.get(System.getProperty("user.home"));
     Map<String, String> env = System.getenv();
     if (os.contains("win") && env.get("LOCALAPPDATA") != null) {
-      return Path.of(env.get("LOCALAPPDATA"), "trustfl", "data");
+      return Paths.get(env.get("LOCALAPPDATA"), "trustfl", "data");
     }
     if (os.contains("mac")) {
       return home.resolve("Library").resolve("Caches").resolve("trustfl").resolve("data");
     }
     String xdg = env.get("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".cache");
+    Path base = xdg != null && !xdg.trim().isEmpty() ? Paths.get(xdg) : home.resolve(".cache");
     return base.resolve("trustfl").resolve("data");
   }
 
@@ -119,11 +119,14 @@ public final class DatasetDownloader {
         try (InputStream in = conn.getInputStream();
             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), md)) {
-          in.transferTo(out);
+          byte[] buf = new byte[1 << 16];
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+          }
           out.flush();
           ch.force(true);
         }
-        String got = HexFormat.of().formatHex(md.digest());
+        String got = hex(md.digest());
         if (!got.equals(source.sha256())) {
           throw new IllegalStateException("download of " + source.url() + " has sha256 " + got + " but "
               + source.sha256() + " was expected; the file was not kept (a changed or corrupted upstream file)");
@@ -154,7 +157,16 @@ public final class DatasetDownloader {
         md.update(buf, 0, n);
       }
     }
-    return HexFormat.of().formatHex(md.digest());
+    return hex(md.digest());
+  }
+
+  private static String hex(byte[] bytes) {
+    // java.util.HexFormat is not on Android API 26.
+    StringBuilder s = new StringBuilder(bytes.length * 2);
+    for (byte b : bytes) {
+      s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    return s.toString();
   }
 
   private static MessageDigest newSha256() {

@@ -15,7 +15,7 @@ public record Example(String text, String label, String user) {
   public Example {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(label, "label");
-    if (label.isBlank()) {
+    if (label.trim().isEmpty()) {
       throw new IllegalArgumentException("label must not be blank, got '" + label + "'");
     }
   }

@@ -79,7 +79,7 @@ public final class Snips {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.<Integer, byte[]>comparing(i -> keys[i], Arrays::compareUnsigned)
+    Arrays.sort(order, Comparator.<Integer, byte[]>comparing(i -> keys[i], Snips::compareUnsigned)
         .thenComparing(i -> i));
     boolean[] held = new boolean[all.size()];
     for (int i = 0; i < Math.min(count, order.length); i++) {
@@ -125,7 +125,7 @@ public final class Snips {
         }
         text.append(t.getAsString());
       }
-      out.add(new Example(text.toString().strip(), intent));
+      out.add(new Example(text.toString().trim(), intent));
     }
     return out;
   }
@@ -143,7 +143,8 @@ public final class Snips {
         int hi = 0xD000 | (b[i + 1] & 0x3f) << 6 | (b[i + 2] & 0x3f);
         int lo = 0xD000 | (b[i + 4] & 0x3f) << 6 | (b[i + 5] & 0x3f);
         int cp = Character.toCodePoint((char) hi, (char) lo);
-        out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+        out.write(utf8, 0, utf8.length);
         i += 6;
       } else {
         out.write(b[i]);
@@ -159,6 +160,17 @@ public final class Snips {
     } catch (CharacterCodingException e) {
       throw new MalformedDataException(file, 0, "not UTF-8 (" + e + ")", e);
     }
+  }
+
+  /** Arrays.compareUnsigned(byte[], byte[]) (Java 9) is not on Android API 26. */
+  private static int compareUnsigned(byte[] a, byte[] b) {
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      int c = Integer.compare(a[i] & 0xff, b[i] & 0xff);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.length, b.length);
   }
 
   private static byte[] sha256(byte[] data) {

@@ -59,7 +59,7 @@ public final class TextDataLoader {
       long n = 0;
       while ((line = r.readLine()) != null) {
         n++;
-        if (line.isBlank()) {
+        if (line.trim().isEmpty()) {
           continue;
         }
         JsonElement el;
@@ -145,7 +145,7 @@ public final class TextDataLoader {
   }
 
   private static Example example(Path file, long line, String text, String label, String user) {
-    if (label.isBlank()) {
+    if (label.trim().isEmpty()) {
       throw new MalformedDataException(file, line, "label is blank");
     }
     return new Example(text, label, user);

@@ -3,6 +3,7 @@ package io.trustfl.kernels;
 import io.trustfl.privacy.ChaChaGaussian;
 import io.trustfl.privacy.ClipMath;
 import io.trustfl.privacy.NoiseKey;
+import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -74,9 +75,14 @@ public final class JavaKernels implements Kernels {
     float[] scratch = rowArray == null ? new float[Math.min(dim, COLUMN_BLOCK)] : null;
     double[] acc = new double[Math.min(dim, COLUMN_BLOCK)];
     int sumPos = sum.position();
+    // Absolute bulk get/put (Java 13) are not on Android API 26: relative ones on duplicates, positioned through
+    // Buffer (position(int) returning DoubleBuffer is Java 9+).
+    DoubleBuffer sumView = sum.duplicate();
+    FloatBuffer rowView = rowArray == null ? rows.duplicate() : null;
     for (int c0 = 0; c0 < dim; c0 += COLUMN_BLOCK) {
       int len = Math.min(COLUMN_BLOCK, dim - c0);
-      sum.get(sumPos + c0, acc, 0, len);
+      ((Buffer) sumView).position(sumPos + c0);
+      sumView.get(acc, 0, len);
       for (int i = 0; i < batch; i++) {
         double a = scale[i];
         if (a == 0.0) {
@@ -85,11 +91,13 @@ public final class JavaKernels implements Kernels {
         if (rowArray != null) {
           axpy(a, rowArray, rowBase + i * dim + c0, acc, len);
         } else {
-          rows.get(rowsPos + i * dim + c0, scratch, 0, len);
+          ((Buffer) rowView).position(rowsPos + i * dim + c0);
+          rowView.get(scratch, 0, len);
           axpy(a, scratch, 0, acc, len);
         }
       }
-      sum.put(sumPos + c0, acc, 0, len);
+      ((Buffer) sumView).position(sumPos + c0);
+      sumView.put(acc, 0, len);
     }
     return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
   }

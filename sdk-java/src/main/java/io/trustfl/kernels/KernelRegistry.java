@@ -30,7 +30,7 @@ public final class KernelRegistry {
     List<BackendInfo> out = new ArrayList<>();
     for (KernelProvider p : providers()) {
       Optional<String> reason = p.unavailableReason();
-      out.add(new BackendInfo(p.name(), p.priority(), reason.isEmpty(), reason.orElse("")));
+      out.add(new BackendInfo(p.name(), p.priority(), !reason.isPresent(), reason.orElse("")));
     }
     return out;
   }
@@ -79,7 +79,7 @@ public final class KernelRegistry {
 
   private static KernelProvider best() {
     for (KernelProvider p : providers()) {
-      if (p.unavailableReason().isEmpty()) {
+      if (!p.unavailableReason().isPresent()) {
         return p;
       }
     }
@@ -89,7 +89,7 @@ public final class KernelRegistry {
 
   private static String requested() {
     String value = System.getProperty(PROPERTY);
-    if (value == null || value.isBlank()) {
+    if (value == null || value.trim().isEmpty()) {
       return null;
     }
     return normalize(value);
@@ -120,7 +120,7 @@ public final class KernelRegistry {
   private static String availableNames() {
     List<String> names = new ArrayList<>();
     for (KernelProvider p : providers()) {
-      if (p.unavailableReason().isEmpty()) {
+      if (!p.unavailableReason().isPresent()) {
         names.add(p.name());
       }
     }

@@ -188,22 +188,22 @@ public final class Binding implements AutoCloseable {
 
   /** The FLOAT input or output {@code name}, positioned at 0, viewing the tensor's memory (writes go to the graph). */
   public FloatBuffer floats(String name) {
-    return ((FloatBuffer) typed(name, OnnxJavaType.FLOAT, "floats")).duplicate().clear();
+    return (FloatBuffer) ((Buffer) ((FloatBuffer) typed(name, OnnxJavaType.FLOAT, "floats")).duplicate()).clear();
   }
 
   /** The DOUBLE input or output {@code name}, positioned at 0. */
   public DoubleBuffer doubles(String name) {
-    return ((DoubleBuffer) typed(name, OnnxJavaType.DOUBLE, "doubles")).duplicate().clear();
+    return (DoubleBuffer) ((Buffer) ((DoubleBuffer) typed(name, OnnxJavaType.DOUBLE, "doubles")).duplicate()).clear();
   }
 
   /** The INT64 input or output {@code name}, positioned at 0. */
   public LongBuffer longs(String name) {
-    return ((LongBuffer) typed(name, OnnxJavaType.INT64, "longs")).duplicate().clear();
+    return (LongBuffer) ((Buffer) ((LongBuffer) typed(name, OnnxJavaType.INT64, "longs")).duplicate()).clear();
   }
 
   /** The INT32 input or output {@code name}, positioned at 0. */
   public IntBuffer ints(String name) {
-    return ((IntBuffer) typed(name, OnnxJavaType.INT32, "ints")).duplicate().clear();
+    return (IntBuffer) ((Buffer) ((IntBuffer) typed(name, OnnxJavaType.INT32, "ints")).duplicate()).clear();
   }
 
   private Buffer typed(String name, OnnxJavaType type, String accessor) {

@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +245,7 @@ public final class EmbeddingCache implements TextEncoder {
       throw new IllegalArgumentException("embedding cache " + path + " fails its sha256 check (corrupt or torn)" + fix);
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
-      byte[] magic = in.readNBytes(MAGIC.length);
+      byte[] magic = readN(in, MAGIC.length);
       if (!Arrays.equals(magic, MAGIC)) {
         throw new IllegalArgumentException("embedding cache " + path + " is not a TrustFL embedding cache" + fix);
       }
@@ -262,7 +261,7 @@ public final class EmbeddingCache implements TextEncoder {
             + count + ", expected dimension " + dimension() + fix);
       }
       for (int i = 0; i < count; i++) {
-        byte[] k = in.readNBytes(32);
+        byte[] k = readN(in, 32);
         if (k.length != 32) {
           throw new EOFException();
         }
@@ -292,7 +291,17 @@ public final class EmbeddingCache implements TextEncoder {
 
   /** The hex cache key of {@code text} under this cache's encoder (for diagnostics). */
   public String keyOf(String text) {
-    return HexFormat.of().formatHex(key(text).bytes);
+    return ModelBundles.hex(key(text).bytes);
+  }
+
+  /** Up to {@code n} bytes (fewer at the end of the stream); DataInputStream.readNBytes is not on Android API 26. */
+  private static byte[] readN(DataInputStream in, int n) throws IOException {
+    byte[] out = new byte[n];
+    int got = 0;
+    for (int r; got < n && (r = in.read(out, got, n - got)) >= 0; ) {
+      got += r;
+    }
+    return got == n ? out : Arrays.copyOf(out, got);
   }
 
   private static MessageDigest sha256() {

@@ -9,16 +9,17 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.trustfl.proto.EncoderSpec;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -256,9 +257,10 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
       mask.put(enc[r].getAttentionMask());
       types.put(enc[r].getTypeIds());
     }
-    ids.flip();
-    mask.flip();
-    types.flip();
+    // Through Buffer: LongBuffer.flip() returning LongBuffer (Java 9+) does not exist on Android API 26.
+    ((Buffer) ids).flip();
+    ((Buffer) mask).flip();
+    ((Buffer) types).flip();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
@@ -268,7 +270,7 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
         inputs.put("token_type_ids", OnnxTensor.createTensor(env, types, shape));
       }
       try (OrtSession.Result result = session.run(inputs)) {
-        OnnxValue value = result.get(outputName).orElseThrow();
+        OnnxValue value = result.get(outputName).get();
         FloatBuffer hidden = ((OnnxTensor) value).getFloatBuffer();
         int d = dimension();
         for (int k = 0; k < b; k++) {
@@ -341,7 +343,13 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
         throw new IllegalStateException("resource " + name + " is not on the class path; add the Maven artifact "
             + model.artifact() + " (pinned in the root pom, exclude its transitive dependencies)");
       }
-      return in.readAllBytes();
+      // InputStream.readAllBytes (Java 9) is not on Android API 26.
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read resource " + name, e);
     }
@@ -349,7 +357,7 @@ public final class MiniLmEncoder implements TextEncoder, AutoCloseable {
 
   static String sha256Hex(byte[] data) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return ModelBundles.hex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

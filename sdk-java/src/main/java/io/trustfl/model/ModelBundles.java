@@ -20,7 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -81,11 +80,20 @@ public final class ModelBundles {
     }
   }
 
+  /** Lower-case hex of {@code bytes} (java.util.HexFormat is not on Android API 26). */
+  static String hex(byte[] bytes) {
+    StringBuilder s = new StringBuilder(bytes.length * 2);
+    for (byte b : bytes) {
+      s.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    return s.toString();
+  }
+
   /** The checksum {@code bundle} should carry: hex sha256 of its deterministic bytes with the checksum cleared. */
   public static String checksum(ModelBundle bundle) {
     byte[] bytes = ProtoBytes.deterministic(bundle.toBuilder().clearChecksum().build());
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return hex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }

@@ -3,6 +3,7 @@ package io.trustfl.train;
 import io.trustfl.kernels.JavaKernels;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.privacy.NoiseKey;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -238,7 +239,7 @@ public final class NoisePrefetcher implements AutoCloseable {
    */
   private void fill(int buffer, long nonce) {
     DoubleBuffer b = buffers[buffer].duplicate();
-    b.clear();
+    ((Buffer) b).clear(); // DoubleBuffer.clear() returning DoubleBuffer (Java 9+) is not on Android API 26
     for (int i = 0; i < dimension; i++) {
       b.put(i, -0.0);
     }
