@@ -144,32 +144,38 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds, int memb
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 
+  /** False-positive rates (a copy). */
   @Override
   public double[] fpr() {
     return fpr.clone();
   }
 
+  /** True-positive rates (a copy). */
   @Override
   public double[] tpr() {
     return tpr.clone();
   }
 
+  /** Thresholds (a copy). */
   @Override
   public double[] thresholds() {
     return thresholds.clone();
   }
 
+  /** Value equality over the arrays and counts. */
   @Override
   public boolean equals(Object o) {
     return o instanceof RocCurve r && Arrays.equals(fpr, r.fpr) && Arrays.equals(tpr, r.tpr)
         && Arrays.equals(thresholds, r.thresholds) && members == r.members && nonMembers == r.nonMembers;
   }
 
+  /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return 31 * Arrays.hashCode(fpr) + Arrays.hashCode(tpr);
   }
 
+  /** Size and AUC. */
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "RocCurve[%d points, auc %.4f, %d members, %d non-members]", fpr.length,
