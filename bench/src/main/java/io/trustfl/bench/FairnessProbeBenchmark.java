@@ -51,6 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the embedding cache, as on a device), score both, gap and flip rate.
  *   <li>{@code sensitivityProbe}: APS over the local embeddings: the task head's full 150×384 Jacobian (150
  *       {@code input_grad} rows per example) and the protected head's gradient.
+ *   <li>{@code sensitivityProbePredicted}: APS with v one-hot on the predicted class, one weighted
+ *       {@code input_grad} row per example and model.
  * </ul>
  * Needs the shared data ({@code -Dtrustfl.data=DIR} or {@code TRUSTFL_DATA_DIR}, else ../shared/data).
  * {@code java -Dai.djl.offline=true -jar bench/target/benchmarks.jar FairnessProbeBenchmark -rf json -rff f.json}
@@ -142,6 +144,12 @@ public class FairnessProbeBenchmark {
       }
       return score;
     }, texts, swapper, 0.5);
+  }
+
+  @Benchmark
+  public ProbeMetrics sensitivityProbePredicted() {
+    return DeviceProbes.sensitivityPredicted(taskGrad, taskParams, protGrad, protParams, 0,
+        (DenseFeatures) local.features());
   }
 
   @Benchmark
