@@ -7,6 +7,7 @@ import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * order is generated synchronously. The values are the same in both modes: each (key, nonce, index) maps to one
  * normal, and each nonce is used for one step only (the caller's duty, as before).
  *
- * <p>Memory: one D-length double vector ({@link Mode#SYNCHRONOUS}) or two (background). They are direct,
- * native-order buffers (zero-copy for native backends) except for the pure-Java backend, which works on heap arrays.
+ * <p>Memory: one D-length double vector ({@link Mode#SYNCHRONOUS}) or two (background), as heap arrays that the
+ * step adds with a plain array loop; native backends generate into a direct native-order buffer of the same size
+ * (zero-copy for them), copied to the array by the generating thread.
  *
  * <p>Not thread-safe (one training loop); {@link #close()} is idempotent and thread-safe, waits for a running
  * generation to finish (so the caller may close the kernel backend afterwards) and stops the worker thread; use after
@@ -72,6 +74,8 @@ public final class NoisePrefetcher implements AutoCloseable {
   private final int dimension;
   private final Mode mode;
   private final DoubleBuffer[] buffers;
+  /** The noise as heap arrays (the buffers' own arrays for the pure-Java backend, copies otherwise). */
+  private final double[][] noise;
   private final ThreadPoolExecutor worker;
 
   private Future<?> pending;
@@ -114,8 +118,10 @@ public final class NoisePrefetcher implements AutoCloseable {
     this.dimension = (int) total;
     boolean heap = kernels instanceof JavaKernels;
     this.buffers = new DoubleBuffer[mode == Mode.BACKGROUND ? 2 : 1];
+    this.noise = new double[buffers.length][];
     for (int i = 0; i < buffers.length; i++) {
-      buffers[i] = heap ? DoubleBuffer.allocate(dimension)
+      noise[i] = new double[dimension];
+      buffers[i] = heap ? DoubleBuffer.wrap(noise[i])
           : ByteBuffer.allocateDirect(dimension * Double.BYTES).order(ByteOrder.nativeOrder()).asDoubleBuffer();
     }
     if (mode == Mode.BACKGROUND) {
@@ -161,14 +167,15 @@ public final class NoisePrefetcher implements AutoCloseable {
 
   /**
    * The noised mean of one step: {@code (clippedSum[t][j] + stddev·z_k) / expectedBatch} with {@code z_k} the normal
-   * at index {@code k} (the flattened position of {@code [t][j]}) for this nonce. Equal, bit for bit, to
+   * at index {@code k} (the flattened position of {@code [t][j]}) for this nonce, written over {@code clippedSum}
+   * (no allocation on the step's critical path). Equal, bit for bit, to
    * {@code Kernels.addGaussian(key, nonce, 0, stddev, flat)} on the flattened sum followed by multiplication with
    * {@code 1/expectedBatch}.
    *
-   * @param clippedSum the sum of clipped per-example gradients, one array per tensor in layout order (not modified)
+   * @param clippedSum the sum of clipped per-example gradients, one array per tensor in layout order; overwritten
    * @param nonce the step's nonce, ≥ 0; each nonce must be used for one step only
    * @param expectedBatch the expected batch size q·N, finite and &gt; 0
-   * @return fresh arrays, one per tensor
+   * @return {@code clippedSum}, now holding the noised mean
    * @throws IllegalArgumentException for a sum that does not match the layout or bad arguments
    */
   public double[][] noisedMean(double[][] clippedSum, long nonce, double expectedBatch) {
@@ -206,20 +213,17 @@ public final class NoisePrefetcher implements AutoCloseable {
     nextNonce = nonce + 1;
     // Start the next step's noise before this step's add pass, so that the pass overlaps it too.
     prefetch(nextNonce, buffers.length - 1 - used);
-    DoubleBuffer noise = buffers[used];
+    double[] z = noise[used];
     double inv = 1.0 / expectedBatch;
-    double[][] out = new double[sizes.length][];
     int k = 0;
     for (int t = 0; t < sizes.length; t++) {
       double[] s = clippedSum[t];
-      double[] o = new double[s.length];
-      for (int j = 0; j < o.length; j++) {
-        o[j] = (s[j] + noise.get(k + j)) * inv;
+      for (int j = 0; j < s.length; j++) {
+        s[j] = (s[j] + z[k + j]) * inv;
       }
-      out[t] = o;
-      k += o.length;
+      k += s.length;
     }
-    return out;
+    return clippedSum;
   }
 
   private void prefetch(long nonce, int buffer) {
@@ -238,12 +242,20 @@ public final class NoisePrefetcher implements AutoCloseable {
    * nothing either.
    */
   private void fill(int buffer, long nonce) {
+    double[] z = noise[buffer];
+    Arrays.fill(z, -0.0);
     DoubleBuffer b = buffers[buffer].duplicate();
     ((Buffer) b).clear(); // DoubleBuffer.clear() returning DoubleBuffer (Java 9+) is not on Android API 26
-    for (int i = 0; i < dimension; i++) {
-      b.put(i, -0.0);
+    boolean copy = !b.hasArray();
+    if (copy) {
+      b.put(z);
+      ((Buffer) b).clear();
     }
     kernels.addGaussian(key, nonce, 0, stddev, b);
+    if (copy) {
+      ((Buffer) b).clear();
+      b.get(z);
+    }
   }
 
   private static void await(Future<?> f) {
