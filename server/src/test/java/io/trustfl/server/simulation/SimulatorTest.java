@@ -119,11 +119,11 @@ class SimulatorTest {
 
   @Test
   void networkTransportRunsTheRoundsThroughTheHttpCoordinator(@TempDir Path out) throws IOException {
-    SimulationConfig c = small().rounds(4).evalEvery(4).dropout(0.2)
+    SimulationConfig c = small().rounds(3).evalEvery(3).dropout(0.2)
         .transport(SimulationConfig.Transport.NETWORK).build();
     Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
     assertTrue(Files.exists(out.resolve("coordinator").resolve("coordinator.state")));
-    assertEquals(4, r.metrics().size());
+    assertEquals(3, r.metrics().size());
     for (RoundMetrics m : r.metrics()) {
       assertEquals(20, m.candidates());
       assertEquals(7, m.selected(), "over-selection for 20% dropout: ceil(5 / 0.8)");
@@ -146,7 +146,7 @@ class SimulatorTest {
 
   @Test
   void centralDpSpendsAtMostTheTargetEpsilon(@TempDir Path out) throws IOException {
-    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(5).evalEvery(5)
+    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(3).evalEvery(3)
         .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).build();
     Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
     assertFalse(r.stoppedEarly());
@@ -162,7 +162,7 @@ class SimulatorTest {
     }
     // Adaptive clipping starts at C0 = 0.1 and moves.
     assertEquals(0.1, r.metrics().get(0).clipNorm(), 1e-12);
-    assertTrue(Math.abs(r.metrics().get(4).clipNorm() - 0.1) > 1e-6);
+    assertTrue(Math.abs(r.metrics().get(2).clipNorm() - 0.1) > 1e-6);
   }
 
   @Test
