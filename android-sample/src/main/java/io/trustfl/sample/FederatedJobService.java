@@ -2,6 +2,7 @@ package io.trustfl.sample;
 
 import android.app.job.JobParameters;
 import android.app.job.JobService;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,7 +25,17 @@ public final class FederatedJobService extends JobService {
   @Override
   public boolean onStartJob(JobParameters params) {
     running = worker.submit(() -> {
-      FederatedRound.Report r = SampleComponents.get(this).runRound();
+      FederatedRound.Report r;
+      try {
+        r = SampleComponents.get(this).runRound();
+      } catch (RuntimeException | LinkageError e) {
+        // The app cannot open its parts (e.g. no ONNX Runtime in the APK): retrying will not help.
+        r = new FederatedRound.Report(FederatedRound.Status.FAILED, "cannot run a round: " + e, 0,
+            Map.of(), System.currentTimeMillis());
+        lastReport = r;
+        jobFinished(params, false);
+        return;
+      }
       lastReport = r;
       jobFinished(params, r.status() == FederatedRound.Status.FAILED);
     });

@@ -61,8 +61,9 @@ public final class MainActivity extends Activity {
         RoundScheduler.schedule(this);
         runOnUiThread(() -> prediction.setText("Ready (model " + components.model().bundle().getModelId() + ")"));
         refreshStatus();
-      } catch (RuntimeException e) {
-        runOnUiThread(() -> prediction.setText("Cannot start: " + e.getMessage()));
+      } catch (RuntimeException | LinkageError e) {
+        // LinkageError: an APK built without ONNX Runtime's Android library (see README).
+        runOnUiThread(() -> prediction.setText("Cannot start: " + e));
       }
     });
   }
