@@ -112,8 +112,7 @@ public final class JavaKernels implements Kernels {
   public void linearGhostNormsSquared(LinearShape shape, FloatBuffer activations, FloatBuffer outputGrads,
       DoubleBuffer squaredNorms) {
     ensureOpen();
-    KernelChecks.linearArgs(shape, activations, outputGrads);
-    KernelChecks.remaining("squaredNorms", squaredNorms, shape.batch());
+    KernelChecks.linearGhostArgs(shape, activations, outputGrads, squaredNorms);
     int t = shape.seq();
     int in = shape.in();
     int out = shape.out();
@@ -161,12 +160,8 @@ public final class JavaKernels implements Kernels {
   public void linearClippedSum(LinearShape shape, FloatBuffer activations, FloatBuffer outputGrads,
       DoubleBuffer factors, DoubleBuffer weightGrad, DoubleBuffer biasGrad) {
     ensureOpen();
-    KernelChecks.linearArgs(shape, activations, outputGrads);
-    KernelChecks.remaining("factors", factors, shape.batch());
-    KernelChecks.remaining("weightGrad", weightGrad, shape.in() * shape.out());
-    if (shape.bias()) {
-      KernelChecks.remaining("biasGrad", biasGrad, shape.out());
-    }
+    // Non-finite factors are rejected example by example below, after the earlier examples were added.
+    KernelChecks.linearClippedSumArgs(shape, activations, outputGrads, factors, weightGrad, biasGrad);
     int t = shape.seq();
     int in = shape.in();
     int out = shape.out();
