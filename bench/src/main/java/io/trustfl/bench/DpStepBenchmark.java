@@ -274,7 +274,11 @@ public class DpStepBenchmark {
   /** Steps per block in {@link #pairedBlocks}. */
   static final int BLOCK = 8;
 
-  /** Accumulated phase times of {@link #pairedBlocks}, reported as JMH secondary results. */
+  /**
+   * Accumulated phase times of {@link #pairedBlocks}, reported as JMH secondary results. JMH sums
+   * {@code EVENTS} counters over the measurement iterations: the printed score is the sum, so divide it by
+   * {@code Cnt} or read the per-iteration {@code rawData} of the JSON result.
+   */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class Paired {
