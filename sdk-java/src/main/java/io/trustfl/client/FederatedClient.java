@@ -1,5 +1,6 @@
 package io.trustfl.client;
 
+import io.trustfl.fairness.ProbeMetrics;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.privacy.PrivacyBudgetExceededException;
 import io.trustfl.privacy.PrivacyLedger;
@@ -42,8 +43,13 @@ import java.util.function.BiFunction;
  * and passes Δ through the {@link UpdatePipeline} (by default {@link UpdatePipeline#forPlan}: clip to the plan's
  * norm, local noise under local DP, stochastic quantization).
  *
+ * <p>After training, each probe the plan names ({@code TaskPlan.probes}) that this client was given with
+ * {@link Builder#probe} runs on the trained local model and the training examples; only its {@link ProbeMetrics}
+ * aggregates ({@code fairness.<probe>.*}) go into the update's metrics, never an example. Names this client does not
+ * know are skipped and counted in {@code fairness.unknown_probes}.
+ *
  * <p>Under {@code DP_LOCAL} and {@code DP_DISTRIBUTED} the update carries nothing un-noised about the device's data:
- * no training loss, no pre-clip norm, and an example count of 1.
+ * no training loss, no pre-clip norm, an example count of 1, and no probe is run.
  *
  * <p>Not thread-safe: one round at a time per client. The kernel backend and the store are the caller's.
  */
@@ -59,6 +65,25 @@ public final class FederatedClient {
   private final PrivacyLedger exampleLedger;
   private final Clock clock;
   private final BiFunction<TaskPlan, Kernels, UpdatePipeline> pipelines;
+  private final Map<String, LocalProbe> probes;
+
+  /**
+   * An on-device probe: runs on the locally trained model and the examples it was trained on and returns only
+   * aggregate numbers.
+   */
+  @FunctionalInterface
+  public interface LocalProbe {
+    /**
+     * Runs the probe.
+     *
+     * @param model the model bundle trained this round
+     * @param trained the locally trained parameters
+     * @param examples the examples of this round's local training
+     * @param store the store they come from
+     * @return the probe's aggregates (its name must be the one the probe was registered under)
+     */
+    ProbeMetrics run(ClientModel model, Params trained, List<StoredExample> examples, ExampleStore store);
+  }
 
   private FederatedClient(Builder b) {
     this.deviceId = b.deviceId;
@@ -69,6 +94,7 @@ public final class FederatedClient {
     this.exampleLedger = b.exampleLedger;
     this.clock = b.clock;
     this.pipelines = b.pipelines;
+    this.probes = Map.copyOf(b.probes);
   }
 
   /** A builder; device id, store and kernels are required. */
@@ -213,7 +239,11 @@ public final class FederatedClient {
       metrics.put("example_level_epsilon", result.epsilonSpent());
     }
     long exampleCount = usable.size();
-    if (plan.getDpMode() == DpMode.DP_LOCAL || plan.getDpMode() == DpMode.DP_DISTRIBUTED) {
+    boolean localDp = plan.getDpMode() == DpMode.DP_LOCAL || plan.getDpMode() == DpMode.DP_DISTRIBUTED;
+    if (!localDp && plan.getProbesCount() > 0) {
+      runProbes(plan.getProbesList(), model, trained, usable, metrics);
+    }
+    if (localDp) {
       // Under local (or distributed) DP the server is not trusted with anything un-noised: the loss, the delta's
       // norm and the example count all depend on the device's data. Only the noised delta and data-independent
       // settings leave the device; the count is reported as 1 (local-DP averaging is uniform anyway).
@@ -226,6 +256,27 @@ public final class FederatedClient {
         .setDelta(delta.toWeights()).setExampleCount(exampleCount).setDeltaNormBeforeClip(normBefore)
         .putAllMetrics(metrics).setModelChecksum(model.checksum()).build();
     return new ClientOutcome.Trained(update);
+  }
+
+  private void runProbes(List<String> names, ClientModel model, Params trained, List<StoredExample> usable,
+      Map<String, Double> metrics) {
+    int unknownProbes = 0;
+    for (String name : new TreeSet<>(names)) {
+      LocalProbe p = probes.get(name);
+      if (p == null) {
+        unknownProbes++;
+        continue;
+      }
+      ProbeMetrics pm = p.run(model, trained, usable, store);
+      if (!pm.probe().equals(name)) {
+        throw new IllegalStateException("probe registered as '" + name + "' returned metrics of probe '"
+            + pm.probe() + "'");
+      }
+      metrics.putAll(pm.asUpdateMetrics());
+    }
+    if (unknownProbes > 0) {
+      metrics.put(ProbeMetrics.PREFIX + "unknown_probes", (double) unknownProbes);
+    }
   }
 
   private static TrainingConfig trainingConfig(LocalTraining local, int n) {
@@ -280,8 +331,25 @@ public final class FederatedClient {
     private PrivacyLedger exampleLedger;
     private Clock clock = Clock.systemUTC();
     private BiFunction<TaskPlan, Kernels, UpdatePipeline> pipelines = UpdatePipeline::forPlan;
+    private final Map<String, LocalProbe> probes = new HashMap<>();
 
     private Builder() {}
+
+    /**
+     * Registers an on-device probe that plans can name in {@code TaskPlan.probes} (one per name).
+     *
+     * @param name the probe name, {@code [a-z][a-z0-9_]*} (e.g. {@code counterfactual})
+     */
+    public Builder probe(String name, LocalProbe probe) {
+      Objects.requireNonNull(probe, "probe");
+      if (name == null || !name.matches("[a-z][a-z0-9_]*")) {
+        throw new IllegalArgumentException("probe name must match [a-z][a-z0-9_]*, got '" + name + "'");
+      }
+      if (probes.putIfAbsent(name, probe) != null) {
+        throw new IllegalArgumentException("probe '" + name + "' added twice");
+      }
+      return this;
+    }
 
     /** The device id sent with check-ins and updates; not blank. */
     public Builder deviceId(String deviceId) {

@@ -3,8 +3,12 @@ package io.trustfl.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trustfl.fairness.DeviceProbes;
+import io.trustfl.fairness.GenderSwapper;
+import io.trustfl.fairness.ScoreFunction;
 import io.trustfl.kernels.JavaKernels;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.privacy.PrivacyBudget;
@@ -282,5 +286,54 @@ class FederatedClientTest {
     // Sanity check of the fixture: the plan's weights decode to W0, B0.
     Params p = Params.fromWeights(plan(1, 0).getGlobalWeights());
     assertEquals(W0[1], p.values(0)[1]);
+  }
+
+  @Test
+  void namedProbesAddOnlyTheirAggregatesAndUnknownNamesAreCounted() {
+    GenderSwapper swapper = GenderSwapper.of(java.util.Map.of("x1", "y1"));
+    // f = 0.9 on "x1", 0.2 elsewhere: one pair (x1, y1), gap |0.9 - 0.2| = 0.7, a flip at threshold 0.5.
+    ScoreFunction f = texts -> texts.stream().mapToDouble(t -> t.equals("x1") ? 0.9 : 0.2).toArray();
+    List<Integer> seen = new java.util.ArrayList<>();
+    FederatedClient c = client().probe(DeviceProbes.COUNTERFACTUAL, (m, trained, examples, st) -> {
+      seen.add(examples.size());
+      assertNotEquals(W0[0], trained.values(0)[0], "the probe sees the locally trained model");
+      return DeviceProbes.counterfactual(f, examples.stream().map(StoredExample::text).toList(), swapper, 0.5);
+    }).build();
+    TaskPlan base = plan(1, 0).build();
+    ClientUpdate without = ((ClientOutcome.Trained) c.run(base)).update();
+    assertTrue(seen.isEmpty(), "a plan without probes runs none");
+    ClientUpdate with = ((ClientOutcome.Trained) c.run(base.toBuilder().addProbes("counterfactual")
+        .addProbes("weat").addProbes("counterfactual").build())).update();
+    assertEquals(List.of(4), seen, "run once, over the 4 training examples");
+    java.util.Map<String, Double> added = new java.util.TreeMap<>(with.getMetricsMap());
+    added.keySet().removeAll(without.getMetricsMap().keySet());
+    assertEquals(java.util.Map.of("fairness.counterfactual.examples", 1.0, "fairness.counterfactual.flip_rate", 1.0,
+        "fairness.unknown_probes", 1.0), java.util.Map.of("fairness.counterfactual.examples",
+        added.get("fairness.counterfactual.examples"), "fairness.counterfactual.flip_rate",
+        added.get("fairness.counterfactual.flip_rate"), "fairness.unknown_probes",
+        added.get("fairness.unknown_probes")));
+    assertEquals(0.7, added.get("fairness.counterfactual.gap"), 1e-12);
+    assertEquals(4, added.size(), added.toString());
+    for (String k : with.getMetricsMap().keySet()) {
+      assertTrue(!k.contains("x1") && !k.contains("y1"), "no example text in the metrics: " + k);
+    }
+  }
+
+  @Test
+  void noProbeRunsUnderLocalDp() {
+    FederatedClient c = client().probe(DeviceProbes.COUNTERFACTUAL, (m, trained, examples, st) -> {
+      throw new AssertionError("a probe ran under local DP");
+    }).build();
+    TaskPlan p = plan(1, 0).setClipNorm(0.05).setDpMode(DpMode.DP_LOCAL).setLocalNoiseMultiplier(1.0)
+        .addProbes("counterfactual").addProbes("weat").build();
+    ClientUpdate u = ((ClientOutcome.Trained) c.run(p)).update();
+    assertEquals(java.util.Set.of("local_noise_stddev"), u.getMetricsMap().keySet());
+  }
+
+  @Test
+  void probeNamesAreValidated() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> client().probe("Bad Name", (m, t, x, st) -> null));
+    assertEquals("probe name must match [a-z][a-z0-9_]*, got 'Bad Name'", e.getMessage());
   }
 }
