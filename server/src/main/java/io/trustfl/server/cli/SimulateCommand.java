@@ -8,6 +8,8 @@ import io.trustfl.server.simulation.Simulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -151,6 +153,11 @@ final class SimulateCommand implements Callable<Integer> {
       + " ~/.cache/trustfl/minilm-embeddings.bin)")
   Path embeddingCache;
 
+  @Option(names = "--probes", split = ",", description = "on-device probes each selected device runs after local"
+      + " training, aggregated per round into metrics.jsonl: counterfactual (gender-swap gap and flip rate;"
+      + " intent-bag model only). Default none")
+  List<String> probes = new ArrayList<>();
+
   @Option(names = "--no-progress", description = "no progress bar on stderr")
   boolean noProgress;
 
@@ -268,7 +275,7 @@ final class SimulateCommand implements Callable<Integer> {
           .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr)
           .cosineServerLearningRate(cosine).dropout(dropout)
           .maxTrainExamples(maxTrainExamples).maxTestExamples(maxTestExamples).embeddingCache(embeddingCache)
-          .build();
+          .probes(probes).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(optionName(e.getMessage()));
     }
@@ -285,7 +292,7 @@ final class SimulateCommand implements Callable<Integer> {
         {"epsilon", "--epsilon"}, {"delta", "--delta"}, {"hidden", "--hidden"}, {"bagBuckets", "--bag-buckets"},
         {"data", "--data"},
         {"model", "--model"}, {"maxTrainExamples", "--max-train-examples"},
-        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}};
+        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}, {"probes", "--probes"}};
     for (String[] n : names) {
       if (message.startsWith(n[0] + " ")) {
         return n[1] + message.substring(n[0].length());

@@ -5,7 +5,10 @@ import io.trustfl.client.ExampleStore;
 import io.trustfl.client.FederatedClient;
 import io.trustfl.client.StoreLimits;
 import io.trustfl.client.UpdatePipeline;
+import io.trustfl.data.DataDirectory;
 import io.trustfl.data.Example;
+import io.trustfl.fairness.DeviceProbes;
+import io.trustfl.fairness.GenderSwapper;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.server.selection.Candidate;
 import java.io.IOException;
@@ -124,6 +127,10 @@ final class Fleet implements AutoCloseable {
           }
         }
       }
+      FederatedClient.LocalProbe counterfactual = c.probes().contains(DeviceProbes.COUNTERFACTUAL)
+          ? new CounterfactualDeviceProbe(GenderSwapper.winoBias(DataDirectory.resolve(
+              c.dataDir() == null ? null : c.dataDir().toString()).resolve("winobias")), data.featurizer)
+          : null;
       long cap = c.effectiveStoreCap() == 0 ? Long.MAX_VALUE : c.effectiveStoreCap();
       for (Device d : devices) {
         d.store = ExampleStore.open(root.resolve(d.id), new StoreLimits(cap, Long.MAX_VALUE, c.retention(),
@@ -131,6 +138,9 @@ final class Fleet implements AutoCloseable {
         fleet.add(d, pending.get(d.index).stream().mapToInt(Integer::intValue).toArray());
         FederatedClient.Builder b = FederatedClient.builder().deviceId(d.id).store(d.store).kernels(kernels)
             .model(model);
+        if (counterfactual != null) {
+          b.probe(DeviceProbes.COUNTERFACTUAL, counterfactual);
+        }
         if (serverClips) {
           // Adaptive clipping estimates the fraction of updates within the server's clip norm, so the devices must
           // not clip first (TFF and Flower clip on the server as well); the server clips every update.

@@ -175,7 +175,7 @@ final class NetworkRounds {
             s.getClipNorm() > 0 ? s.getClipNorm() : null, s.getNoiseMultiplier(), candidates, selected.size(),
             dropped, refused, s.getAccepted(), 0, rejected, released, Simulator.quantile(ns, 0.1),
             Simulator.quantile(ns, 0.5), Simulator.quantile(ns, 0.9), ns.length == 0 ? null : ns[ns.length - 1],
-            arrivals, stored, (System.nanoTime() - r0) / 1e9);
+            arrivals, stored, (System.nanoTime() - r0) / 1e9, null);
         x.history().add(m);
         Simulator.appendMetrics(x.out().resolve(Simulator.METRICS), m);
         round = (int) coordinator.status().round();

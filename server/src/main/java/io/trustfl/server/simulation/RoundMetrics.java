@@ -31,9 +31,13 @@ import java.util.Map;
  * @param arrivals examples that arrived on devices this round (continual setting)
  * @param storedExamples examples held by all devices after arrivals
  * @param seconds wall time of the round
+ * @param fairness the round's on-device probe aggregates over the accepted updates ({@code fairness.<probe>.<metric>}
+ *     means weighted by each device's probed examples, {@code .examples} and {@code .clients} totals, and
+ *     {@code fairness.unknown_probes} summed), absent when the run names no probe; like the counts, an operational
+ *     log that the central-DP accounting does not cover
  */
 public record RoundMetrics(int round, Double accuracy, Double testLoss, Double trainLoss, double epsilon,
     double delta, double samplingRate, Double clipNorm, double noiseMultiplier, int candidates, int selected,
     int dropped, Map<String, Long> refusedByReason, long accepted, long clipped, Map<String, Long> rejectedByReason,
     boolean quorumMet, Double normP10, Double normP50, Double normP90, Double normMax, long arrivals,
-    long storedExamples, double seconds) {}
+    long storedExamples, double seconds, Map<String, Double> fairness) {}

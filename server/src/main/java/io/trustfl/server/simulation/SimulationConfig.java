@@ -44,6 +44,8 @@ import java.util.Objects;
  * @param maxTrainExamples use only the first this many training examples (0 = all); for quick runs
  * @param maxTestExamples evaluate on only the first this many test examples (0 = all)
  * @param embeddingCache persistent MiniLM embedding cache file, or null for the default under the user cache
+ * @param probes on-device probes every selected device runs after local training (see {@link #KNOWN_PROBES}; empty:
+ *     none); only with the {@code intent-bag} model and the in-process transport
  */
 public record SimulationConfig(String data, Path dataDir, String model, int hidden, int bagBuckets, int clients,
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
@@ -51,7 +53,10 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     Transport transport, long seed, int evalEvery, int localEpochs, int localBatchSize, double localLearningRate,
     String localOptimizer, double fedproxMu, String serverOptimizer, double serverLearningRate,
     boolean cosineServerLearningRate, double dropout,
-    int maxTrainExamples, int maxTestExamples, Path embeddingCache) {
+    int maxTrainExamples, int maxTestExamples, Path embeddingCache, java.util.List<String> probes) {
+
+  /** Probe names the simulated devices run: {@code counterfactual} (gender-swap gap and flip rate). */
+  public static final java.util.List<String> KNOWN_PROBES = java.util.List.of("counterfactual");
 
   /** Device selection strategies. */
   public enum SelectionKind {
@@ -88,6 +93,19 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(localOptimizer, "localOptimizer");
     Objects.requireNonNull(serverOptimizer, "serverOptimizer");
+    probes = java.util.List.copyOf(new java.util.TreeSet<>(Objects.requireNonNull(probes, "probes")));
+    for (String p : probes) {
+      if (!KNOWN_PROBES.contains(p)) {
+        throw new IllegalArgumentException("probes must be among " + KNOWN_PROBES + ", got '" + p + "'");
+      }
+    }
+    if (!probes.isEmpty() && !model.equals("intent-bag")) {
+      throw new IllegalArgumentException("probes need the intent-bag model (the simulated devices hold no MiniLM"
+          + " encoder to embed counterfactual texts), got model '" + model + "'");
+    }
+    if (!probes.isEmpty() && transport == Transport.NETWORK) {
+      throw new IllegalArgumentException("probes run with the in-process transport only, got transport network");
+    }
     String d = data.toLowerCase(Locale.ROOT);
     if (!d.equals("clinc150") && !d.equals("snips")) {
       throw new IllegalArgumentException("data must be clinc150 or snips, got '" + data + "'");
@@ -209,6 +227,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private int maxTrainExamples;
     private int maxTestExamples;
     private Path embeddingCache;
+    private java.util.List<String> probes = java.util.List.of();
 
     private Builder() {}
 
@@ -410,13 +429,19 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** On-device probes to run each round (default none). */
+    public Builder probes(java.util.List<String> v) {
+      probes = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public SimulationConfig build() {
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
           partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
           transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, fedproxMu,
           serverOptimizer, serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples,
-          embeddingCache);
+          embeddingCache, probes);
     }
   }
 }

@@ -80,6 +80,13 @@ final class SimulationReport {
         ? String.format(Locale.ROOT, "%.4f of %.3g at delta %.1e (RDP accountant, q = max inclusion probability)",
             r.epsilon(), c.epsilon(), c.delta()) : "none (no DP)");
     row(h, "updates accepted / rejected", accepted + " / " + rejected);
+    if (lastRound != null && lastRound.fairness() != null) {
+      StringBuilder f = new StringBuilder();
+      lastRound.fairness().forEach((k, v) -> f.append(f.length() == 0 ? "" : ", ").append(k).append(' ')
+          .append(String.format(Locale.ROOT, "%.4g", v)));
+      row(h, "fairness probes, last round (metrics.jsonl has every round)", f.length() == 0 ? "no device probed"
+          : f.toString());
+    }
     row(h, "wall time of the last invocation", String.format(Locale.ROOT, "%.1f s (features %.1f s, %d sentences"
         + " encoded)", r.seconds(), r.featurizeSeconds(), r.embeddingsEncoded()));
     h.append("</table>\n<h2>Configuration</h2>\n<table>\n");

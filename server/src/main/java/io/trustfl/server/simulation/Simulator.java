@@ -3,6 +3,8 @@ package io.trustfl.server.simulation;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.trustfl.client.ClientOutcome;
+import io.trustfl.fairness.ProbeAggregation;
+import io.trustfl.fairness.ProbeMetrics;
 import io.trustfl.kernels.KernelRegistry;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.privacy.EpsilonSpend;
@@ -223,6 +225,7 @@ public final class Simulator {
           SplittableRandom dropRng = Seeds.random(config.seed(), Seeds.DROPOUT, round);
           Map<String, Long> refused = new TreeMap<>();
           List<Double> norms = new ArrayList<>();
+          List<Map<String, Double>> probeMetrics = new ArrayList<>();
           double lossSum = 0;
           int lossCount = 0;
           int dropped = 0;
@@ -243,6 +246,7 @@ public final class Simulator {
                 UpdateVerdict v = partial.offer(t.update());
                 if (v.accepted()) {
                   norms.add(v.norm());
+                  probeMetrics.add(t.update().getMetricsMap());
                 }
                 Double loss = t.update().getMetricsMap().get("train_loss");
                 if (loss != null) {
@@ -278,7 +282,7 @@ public final class Simulator {
               Double.isInfinite(clip) ? null : clip, sigma, candidates.size(), sel.selected().size(), dropped,
               refused, acceptedCount, clippedCount, rejected, result != null, quantile(ns, 0.1), quantile(ns, 0.5),
               quantile(ns, 0.9), ns.length == 0 ? null : ns[ns.length - 1], arrivals, stored,
-              (System.nanoTime() - r0) / 1e9);
+              (System.nanoTime() - r0) / 1e9, config.probes().isEmpty() ? null : probeAggregates(probeMetrics));
           history.add(m);
           appendMetrics(out.resolve(METRICS), m);
           epsilon = central ? ledger.spentEpsilon() : 0;
@@ -343,8 +347,24 @@ public final class Simulator {
         .setLocal(LocalTraining.newBuilder().setEpochs(c.localEpochs()).setBatchSize(c.localBatchSize())
             .setLearningRate(c.localLearningRate()).setOptimizer(c.localOptimizer()).setMomentum(0)
             .setFedproxMu(c.fedproxMu()))
-        .setClipNorm(Double.isInfinite(clip) ? 0 : clip)
+        .setClipNorm(Double.isInfinite(clip) ? 0 : clip).addAllProbes(c.probes())
         .setDpMode(central ? DpMode.DP_CENTRAL : DpMode.DP_NONE).build();
+  }
+
+  /**
+   * The round's probe aggregates over the accepted updates' metrics: {@link ProbeAggregation} plus the summed
+   * {@code fairness.unknown_probes}.
+   */
+  static Map<String, Double> probeAggregates(List<Map<String, Double>> updates) {
+    Map<String, Double> out = new TreeMap<>(ProbeAggregation.aggregate(updates));
+    String unknown = ProbeMetrics.PREFIX + "unknown_probes";
+    for (Map<String, Double> u : updates) {
+      Double n = u.get(unknown);
+      if (n != null) {
+        out.merge(unknown, n, Double::sum);
+      }
+    }
+    return out;
   }
 
   private static Evaluation evaluate(FleetData data, ModelLayout layout, float[] global) {

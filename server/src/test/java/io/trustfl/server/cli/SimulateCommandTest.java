@@ -39,5 +39,8 @@ class SimulateCommandTest {
     assertBadInput("Invalid value for option '--rounds'", "simulate", "--rounds", "many");
     assertBadInput("--transport must be in-process or network, got 'pigeon'", "simulate", "--transport", "pigeon");
     assertBadInput("--bag-buckets must be >= 16, got 3", "simulate", "--bag-buckets", "3");
+    assertBadInput("--probes must be among [counterfactual], got 'weat'", "simulate", "--model", "intent-bag",
+        "--probes", "counterfactual,weat");
+    assertBadInput("--probes need the intent-bag model", "simulate", "--probes", "counterfactual");
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,5 +195,49 @@ class SimulatorTest {
     assertEquals(2, resumed.resumedFrom());
     assertEquals(r.finalWeights(), resumed.finalWeights(), "final global weights differ after a continual resume");
     assertEquals(r.metrics().get(3).storedExamples(), resumed.metrics().get(3).storedExamples());
+  }
+
+  @Test
+  void counterfactualProbesAreAggregatedIntoEachRoundsMetricsLine() throws IOException {
+    Path out = shared.resolve("probes");
+    Simulator.Result r = Simulator.run(small().rounds(3).probes(List.of("counterfactual")).build(), out,
+        new Simulator.Listener() {});
+    List<String> lines = Files.readAllLines(out.resolve(Simulator.METRICS));
+    assertEquals(3, lines.size());
+    int probed = 0;
+    for (int i = 0; i < 3; i++) {
+      Map<String, Double> f = r.metrics().get(i).fairness();
+      assertTrue(f != null && f.containsKey("fairness.counterfactual.examples"), "round " + i + ": " + f);
+      assertTrue(lines.get(i).contains("\"fairness.counterfactual.examples\":"), lines.get(i));
+      assertFalse(f.containsKey("fairness.unknown_probes"), f.toString());
+      if (f.containsKey("fairness.counterfactual.gap")) {
+        probed++;
+        assertTrue(lines.get(i).contains("\"fairness.counterfactual.gap\":"), lines.get(i));
+        for (String k : List.of("fairness.counterfactual.gap", "fairness.counterfactual.flip_rate")) {
+          double v = f.get(k);
+          assertTrue(Double.isFinite(v) && v >= 0 && v <= 1, k + " = " + v);
+        }
+        double clients = f.get("fairness.counterfactual.clients");
+        assertTrue(clients >= 1 && clients <= 5, "clients " + clients);
+        assertTrue(f.get("fairness.counterfactual.examples") >= clients, f.toString());
+      }
+    }
+    assertTrue(probed > 0, "no round had a device with a gendered text: " + lines);
+    assertTrue(Files.readString(out.resolve(SimulationReport.HTML), StandardCharsets.UTF_8)
+        .contains("fairness probes, last round"), "report line");
+    for (String line : Files.readAllLines(fullOut.resolve(Simulator.METRICS))) {
+      assertFalse(line.contains("fairness"), "run without --probes wrote fairness metrics: " + line);
+    }
+    assertTrue(full.metrics().stream().allMatch(m -> m.fairness() == null));
+  }
+
+  @Test
+  void probesAreRefusedWhereTheDevicesCannotRunThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().probes(List.of("weat")).build());
+    assertEquals("probes must be among [counterfactual], got 'weat'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> small().model("intent-minilm-mlp").probes(List.of("counterfactual")).build());
+    assertTrue(e.getMessage().startsWith("probes need the intent-bag model"), e.getMessage());
   }
 }
