@@ -25,6 +25,7 @@ import io.trustfl.proto.TaskPlan;
 import io.trustfl.proto.Tensor;
 import io.trustfl.proto.WeightsCodec;
 import io.trustfl.train.Params;
+import io.trustfl.train.SoftmaxRegression;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +65,7 @@ class FederatedClientTest {
   private ExampleStore store;
   private final Kernels kernels = new JavaKernels();
   private final ClientModel model = ClientModel.overEmbeddings("tiny", CHECKSUM, List.of("a", "b", "c"),
-      new TinySoftmax(2, 3), 2, null);
+      new SoftmaxRegression(2, 3), 2, null);
 
   @BeforeEach
   void fill() throws IOException {
@@ -89,7 +90,7 @@ class FederatedClientTest {
   private static TaskPlan.Builder plan(int epochs, double mu) {
     return TaskPlan.newBuilder().setVersion(ProtocolVersions.current()).setTaskId("task").setRound(3)
         .setModelId("tiny").setModelChecksum(CHECKSUM)
-        .setGlobalWeights(TinySoftmax.params(2, 3, W0, B0).toWeights())
+        .setGlobalWeights(SoftmaxRegression.params(2, 3, W0, B0).toWeights())
         .setLocal(LocalTraining.newBuilder().setEpochs(epochs).setBatchSize(4).setLearningRate(0.5)
             .setOptimizer("sgd").setFedproxMu(mu))
         .setDpMode(DpMode.DP_NONE).setDeadlineUnixMillis(NOW + 60_000);
@@ -234,7 +235,7 @@ class FederatedClientTest {
 
   @Test
   void refusesWithoutUsableExamplesAndBadPlans() throws IOException {
-    ClientModel other = ClientModel.overEmbeddings("tiny2", CHECKSUM, List.of("z"), new TinySoftmax(2, 1), 2,
+    ClientModel other = ClientModel.overEmbeddings("tiny2", CHECKSUM, List.of("z"), new SoftmaxRegression(2, 1), 2,
         null);
     ClientOutcome.Refused r = refused(client().model(other).build(), plan(1, 0).setModelId("tiny2").build());
     assertEquals(ClientOutcome.Reason.NO_EXAMPLES, r.reason());
@@ -253,7 +254,7 @@ class FederatedClientTest {
     store.add("x5", "b", null);
     int[] calls = {0};
     ClientModel encoding = ClientModel.overEmbeddings("tiny", CHECKSUM, List.of("a", "b", "c"),
-        new TinySoftmax(2, 3), 2, text -> {
+        new SoftmaxRegression(2, 3), 2, text -> {
           calls[0]++;
           return new float[] {0.5f, 0.5f};
         });

@@ -6,17 +6,24 @@ import java.util.SplittableRandom;
 /**
  * Test-only reference {@link StepModel}: multinomial logistic regression {@code logits = x·W + b} on dense features,
  * with per-example gradients materialized explicitly ({@code ∂W = x δᵀ}, {@code ∂b = δ}, {@code δ = softmax − onehot})
- * and clipped one by one — the naive DP-SGD an ONNX {@code dp_train_step} must agree with.
+ * and clipped one by one — the naive DP-SGD an ONNX {@code dp_train_step} must agree with. Public (in test code
+ * only) so that the client tests train through the same reference.
  */
-final class SoftmaxRegression implements StepModel {
+public final class SoftmaxRegression implements StepModel {
   final int dim;
   final int classes;
   int dpCalls;
   int plainCalls;
 
-  SoftmaxRegression(int dim, int classes) {
+  /** A model over {@code dim} dense features and {@code classes} classes. */
+  public SoftmaxRegression(int dim, int classes) {
     this.dim = dim;
     this.classes = classes;
+  }
+
+  /** Parameters "w" [dim, classes] (row-major) and "b" [classes] with the given values. */
+  public static Params params(int dim, int classes, float[] w, float[] b) {
+    return Params.of(List.of("w", "b"), List.of(new long[] {dim, classes}, new long[] {classes}), List.of(w, b));
   }
 
   /** Parameters "w" [dim, classes] and "b" [classes], small seeded uniform weights. */
