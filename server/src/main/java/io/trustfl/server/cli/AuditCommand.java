@@ -32,12 +32,13 @@ import picocli.CommandLine.Option;
  * inference (loss, confidence, LiRA), canary exposure and extraction, and empirical &epsilon; lower bounds next to
  * the accountant's &epsilon;. Writes JSON, ROC CSVs, ROC PNGs and a Markdown table.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, subcommands = FederatedAuditCommand.class,
     description = {"Privacy audit: membership inference (loss/confidence thresholds, LiRA online/offline),"
         + " secret-canary exposure and white-box extraction, empirical epsilon lower bounds (one-run, Clopper-Pearson)"
         + " for models trained centrally with and without DP-SGD.",
         "Each epsilon trains --models bag models on random halves of a --pool of training examples; the first"
-        + " --targets of them are attacked with the others as shadow models."})
+        + " --targets of them are attacked with the others as shadow models.",
+        "'trustfl audit federated' audits federated training instead (one run with canary clients)."})
 final class AuditCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -113,11 +114,15 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "master seed (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--out", required = true, description = "output directory")
+  @Option(names = "--out", description = "output directory (required)")
   Path out;
 
   @Override
   public Integer call() throws IOException {
+    if (out == null) {
+      // Not picocli-required: a required option here would also be demanded by 'audit federated'.
+      throw new IllegalArgumentException("--out is required (the output directory)");
+    }
     PrintWriter o = spec.commandLine().getOut();
     DatasetSplits splits = switch (data.toLowerCase(Locale.ROOT)) {
       case "clinc150" -> Clinc150.load(DataDirectory.resolve(dataDir), false);

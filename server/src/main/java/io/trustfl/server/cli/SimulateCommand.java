@@ -282,7 +282,7 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** Rewrites a config field name at the start of a message as its command-line option. */
-  private static String optionName(String message) {
+  static String optionName(String message) {
     String[][] names = {{"clientsPerRound", "--clients-per-round"}, {"clients", "--clients"},
         {"rounds", "--rounds"}, {"storeCap", "--store-cap"}, {"evalEvery", "--eval-every"},
         {"localEpochs", "--local-epochs"}, {"localBatchSize", "--local-batch-size"},

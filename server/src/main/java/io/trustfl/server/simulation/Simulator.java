@@ -74,6 +74,8 @@ public final class Simulator {
   public static final String CHECKPOINT = "checkpoint.bin";
   /** The final global weights (Weights protobuf). */
   public static final String WEIGHTS = "global-weights.pb";
+  /** The marker file of an audited run ({@link #runAudit}), which writes no {@link #WEIGHTS}. */
+  public static final String AUDIT_MARKER = "AUDIT-RUN.txt";
 
   private static final Gson GSON = new GsonBuilder().create();
   private static final double MAX_UPDATE_NORM = 1e6;
@@ -115,14 +117,49 @@ public final class Simulator {
    * @throws IOException if the output cannot be written
    */
   public static Result run(SimulationConfig config, Path out, Listener listener) throws IOException {
+    return run(config, out, listener, null);
+  }
+
+  /**
+   * Runs a fresh simulation with audit clients added by {@code hook} (privacy audits only, e.g. one-run auditing
+   * with canary clients). The audit clients check in beside the fleet's devices every round and go through the same
+   * selection, validation, clipping, aggregation, noise and accounting; the hook sees each released aggregate and
+   * the final model. The model of such a run is poisoned by the canaries on purpose: no {@link #WEIGHTS} file is
+   * written (only {@link Result#finalWeights()} and the {@link #AUDIT_MARKER} file), and the checkpoint's
+   * fingerprint names the audit, so {@code trustfl simulate} refuses to resume it.
+   *
+   * @throws IllegalArgumentException for the network transport (the HTTP coordinator is the deployment path and has
+   *     no audit clients), an output directory that already holds a checkpoint (audited runs do not resume: the
+   *     canaries' secret bits live in the hook), or audit client ids without {@link AuditHook#CANARY_PREFIX}
+   */
+  public static Result runAudit(SimulationConfig config, Path out, Listener listener, AuditHook hook)
+      throws IOException {
+    Objects.requireNonNull(hook, "hook");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(out, "out");
+    if (config.transport() != SimulationConfig.Transport.IN_PROCESS) {
+      throw new IllegalArgumentException("audit clients run with the in-process transport only, got transport "
+          + config.transport().name().toLowerCase(Locale.ROOT) + "; the HTTP coordinator is the deployment path and"
+          + " never takes audit clients");
+    }
+    if (Files.exists(out.resolve(CHECKPOINT))) {
+      throw new IllegalArgumentException("output directory " + out + " holds a checkpoint; an audited run does not"
+          + " resume (its canaries' secret inclusion bits are not stored): use an empty --out");
+    }
+    return run(config, out, listener, hook);
+  }
+
+  private static Result run(SimulationConfig config, Path out, Listener listener, AuditHook hook)
+      throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(listener, "listener");
     long t0 = System.nanoTime();
     Files.createDirectories(out);
     Path cpFile = out.resolve(CHECKPOINT);
+    String fingerprint = hook == null ? config.fingerprint() : config.fingerprint() + "|audit:" + hook.description();
     Optional<Checkpoint> resume = Checkpoint.read(cpFile);
-    if (resume.isPresent() && !resume.get().fingerprint().equals(config.fingerprint())) {
+    if (resume.isPresent() && !resume.get().fingerprint().equals(fingerprint)) {
       throw new IllegalArgumentException("output directory " + out + " holds a checkpoint of a different run ("
           + resume.get().fingerprint() + "); use another --out or delete " + cpFile);
     }
@@ -162,7 +199,7 @@ public final class Simulator {
             sigma = resume.get().noiseMultiplier();
           } else {
             ledger = new PrivacyLedger(new RdpAccountant(RdpOrders.OPACUS), budget);
-            double q0 = strategy.maxInclusionProbability(fleet.candidates(), k);
+            double q0 = strategy.maxInclusionProbability(withAudit(fleet, hook, 0), k);
             sigma = NoiseCalibration.noiseMultiplier(RdpOrders.OPACUS, q0, config.rounds(), budget, 1e-4);
           }
           CentralDpAggregator.Builder b = CentralDpAggregator.builder().noiseMultiplier(sigma)
@@ -191,6 +228,12 @@ public final class Simulator {
         for (Fleet.Device d : fleet.devices()) {
           index.put(d.id, d.index);
         }
+        if (hook != null) {
+          listener.info("AUDIT RUN: " + hook.description() + "; the final model is not for use");
+          WeightsFile.writeBytes(out.resolve(AUDIT_MARKER), ("audited simulation: " + hook.description()
+              + "\nThe global model of this run contains audit canaries on purpose; it is not written as "
+              + WEIGHTS + ".\n").getBytes(StandardCharsets.UTF_8));
+        }
         double epsilon = central ? ledger.spentEpsilon() : 0;
         if (config.transport() == SimulationConfig.Transport.NETWORK) {
           NetworkRounds.Outcome o = NetworkRounds.run(new NetworkRounds.Context(config, out, listener, data, layout,
@@ -204,7 +247,7 @@ public final class Simulator {
         for (int round = start; round < config.rounds() && !stopped; round++) {
           long r0 = System.nanoTime();
           long arrivals = fleet.deliverArrivals(config.seed(), round);
-          List<Candidate> candidates = fleet.candidates();
+          List<Candidate> candidates = withAudit(fleet, hook, round);
           long stored = candidates.stream().mapToLong(Candidate::activity).sum();
           Selection sel = strategy.select(candidates, k, Seeds.random(config.seed(), Seeds.SELECTION, round));
           double q = sel.maxInclusionProbability();
@@ -235,13 +278,16 @@ public final class Simulator {
           Map<String, Long> rejected;
           try (PartialAggregate partial = aggregator.open(kernels, spec)) {
             for (Candidate c : sel.selected()) {
-              Fleet.Device d = fleet.devices().get(index.get(c.deviceId()));
-              selectionCounts[d.index]++;
+              Integer di = index.get(c.deviceId());
+              Fleet.Device d = di == null ? null : fleet.devices().get(di); // null: an audit client
+              if (d != null) {
+                selectionCounts[d.index]++;
+              }
               if (config.dropout() > 0 && dropRng.nextDouble() < config.dropout()) {
                 dropped++;
                 continue;
               }
-              ClientOutcome outcome = d.client.run(plan);
+              ClientOutcome outcome = d != null ? d.client.run(plan) : hook.participate(c.deviceId(), plan);
               if (outcome instanceof ClientOutcome.Trained t) {
                 UpdateVerdict v = partial.offer(t.update());
                 if (v.accepted()) {
@@ -268,6 +314,9 @@ public final class Simulator {
             }
           }
           if (result != null) {
+            if (hook != null) {
+              hook.released(round, result.meanDelta());
+            }
             optimizer.step(global, result.meanDelta());
           }
           boolean evalRound = (round + 1) % config.evalEvery() == 0 || round == config.rounds() - 1;
@@ -286,14 +335,14 @@ public final class Simulator {
           history.add(m);
           appendMetrics(out.resolve(METRICS), m);
           epsilon = central ? ledger.spentEpsilon() : 0;
-          new Checkpoint(config.fingerprint(), round + 1, layout.toWeights(global), optimizer.state(),
+          new Checkpoint(fingerprint, round + 1, layout.toWeights(global), optimizer.state(),
               ledger == null ? null : ledger.toState(), central ? dpAggregator.currentClipNorm() : config.clipNorm(),
               sigma, selectionCounts, false).write(cpFile);
           listener.round(m, config.rounds());
         }
         if (stopped) {
           int next = history.isEmpty() ? 0 : history.get(history.size() - 1).round() + 1;
-          new Checkpoint(config.fingerprint(), next, layout.toWeights(global), optimizer.state(),
+          new Checkpoint(fingerprint, next, layout.toWeights(global), optimizer.state(),
               ledger == null ? null : ledger.toState(), central ? dpAggregator.currentClipNorm() : config.clipNorm(),
               sigma, selectionCounts, true).write(cpFile);
         }
@@ -301,7 +350,11 @@ public final class Simulator {
           last = evaluate(data, layout, global);
         }
         Weights finalWeights = layout.toWeights(global);
-        WeightsFile.write(out.resolve(WEIGHTS), finalWeights);
+        if (hook == null) {
+          WeightsFile.write(out.resolve(WEIGHTS), finalWeights);
+        } else {
+          hook.finished(initial.clone(), global.clone());
+        }
         Result res = new Result(List.copyOf(history), resumedFrom, stopped, last.accuracy(), initialAccuracy,
             epsilon, finalWeights, selectionCounts.clone(), data.featurizeSeconds,
             data.embeddingsEncoded, (System.nanoTime() - t0) / 1e9);
@@ -309,6 +362,32 @@ public final class Simulator {
         return res;
       }
     }
+  }
+
+  /**
+   * The fleet's candidates followed by the audit clients of {@code round} (none without a hook), whose ids must
+   * carry {@link AuditHook#CANARY_PREFIX} and not repeat.
+   */
+  private static List<Candidate> withAudit(Fleet fleet, AuditHook hook, int round) {
+    List<Candidate> fleetCandidates = fleet.candidates();
+    if (hook == null) {
+      return fleetCandidates;
+    }
+    List<Candidate> extra = hook.candidates(round);
+    List<Candidate> all = new ArrayList<>(fleetCandidates.size() + extra.size());
+    all.addAll(fleetCandidates);
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Candidate c : fleetCandidates) {
+      ids.add(c.deviceId());
+    }
+    for (Candidate c : extra) {
+      if (!c.deviceId().startsWith(AuditHook.CANARY_PREFIX) || !ids.add(c.deviceId())) {
+        throw new IllegalArgumentException("audit client id '" + c.deviceId() + "' must start with '"
+            + AuditHook.CANARY_PREFIX + "' and be unique among the round's candidates");
+      }
+      all.add(c);
+    }
+    return all;
   }
 
   private static SelectionStrategy strategy(SimulationConfig c) {
