@@ -146,29 +146,40 @@ public final class AuditReport {
 
   private static void plot(Path png, String title, Map<String, List<CentralAudit.TargetResult>> results,
       boolean lira) throws IOException {
-    XYSeriesCollection ds = new XYSeriesCollection();
+    Map<String, RocCurve> curves = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, List<CentralAudit.TargetResult>> e : results.entrySet()) {
-      RocCurve roc = lira ? e.getValue().get(0).liraOnlineRoc() : e.getValue().get(0).lossRoc();
+      curves.put(e.getKey(), lira ? e.getValue().get(0).liraOnlineRoc() : e.getValue().get(0).lossRoc());
+    }
+    plotCurves(png, title, curves, MIN_RATE);
+  }
+
+  /**
+   * Plots ROC curves, one per &epsilon; label, on log-log axes from {@code minRate} to 1, with the chance diagonal.
+   */
+  static void plotCurves(Path png, String title, Map<String, RocCurve> curves, double minRate) throws IOException {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    for (Map.Entry<String, RocCurve> e : curves.entrySet()) {
+      RocCurve roc = e.getValue();
       XYSeries s = new XYSeries("ε = " + e.getKey() + String.format(Locale.ROOT, " (AUC %.3f)", roc.auc()), false);
       double[] f = roc.fpr();
       double[] t = roc.tpr();
       for (int i = 0; i < f.length; i++) {
-        if (f[i] >= MIN_RATE && t[i] > 0) {
-          s.add(f[i], Math.max(MIN_RATE, t[i]));
+        if (f[i] >= minRate && t[i] > 0) {
+          s.add(f[i], Math.max(minRate, t[i]));
         }
       }
       ds.addSeries(s);
     }
     XYSeries chance = new XYSeries("chance", false);
-    chance.add(MIN_RATE, MIN_RATE);
+    chance.add(minRate, minRate);
     chance.add(1, 1);
     ds.addSeries(chance);
     LogAxis x = new LogAxis("false-positive rate");
-    x.setRange(MIN_RATE, 1);
+    x.setRange(minRate, 1);
     x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // one tick per decade
     x.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
     LogAxis y = new LogAxis("true-positive rate");
-    y.setRange(MIN_RATE, 1);
+    y.setRange(minRate, 1);
     y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
     y.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);

@@ -2,20 +2,34 @@ package io.trustfl.server.audit;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.trustfl.client.ClientOutcome;
+import io.trustfl.data.Clinc150;
+import io.trustfl.data.DataDirectory;
+import io.trustfl.data.DatasetSplits;
+import io.trustfl.data.Example;
+import io.trustfl.data.Snips;
+import io.trustfl.onnx.IntentModels;
+import io.trustfl.proto.ModelBundle;
+import io.trustfl.proto.TaskPlan;
+import io.trustfl.server.selection.Candidate;
+import io.trustfl.server.simulation.AuditHook;
 import io.trustfl.server.simulation.SimulationConfig;
 import io.trustfl.server.simulation.Simulator;
 import io.trustfl.train.WeightsFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A one-run privacy audit of federated training: one simulator run ({@link Simulator#runAudit}) with
  * {@link CanaryClients} added to the population, then the canaries' scores, the guesses and the one-run &epsilon;
  * lower bound (Steinke, Nasr, Jagielski 2023) at the run's &delta;, next to the accountant's user-level &epsilon;.
- * Two scores are evaluated, each its own test at 95% confidence: the sum of the released aggregates (the headline,
- * chosen before any run) and the final model's change. Stateless.
+ * Three scores ({@link CanaryClients.Score}) are evaluated, each its own test at 95% confidence; the headline is the
+ * coordinate-whitened sum of the released aggregates (chosen on a non-private calibration run, before any DP run).
+ * Optionally {@link DataCanaries} (secrets planted in devices' data, exposure, extraction, a loss-threshold
+ * membership inference) run in the same simulation. Stateless.
  */
 public final class FederatedAudit {
   private FederatedAudit() {}
@@ -29,9 +43,10 @@ public final class FederatedAudit {
    * @param exampleCount the example count each canary reports (its weight under example-weighted FedAvg)
    * @param unclippedNorm the canaries' update norm when the server does not clip
    * @param decoy the control: score against directions never submitted (guesses at chance by construction)
+   * @param secrets secret canaries planted in devices' data (intent-bag only), or null for none
    */
   public record Settings(int canaries, int guesses, long seed, long exampleCount, double unclippedNorm,
-      boolean decoy) {
+      boolean decoy, Secrets secrets) {
     /** Validates. */
     public Settings {
       if (canaries < 2) {
@@ -49,6 +64,17 @@ public final class FederatedAudit {
       }
     }
   }
+
+  /**
+   * Secret canaries to plant ({@link DataCanaries}).
+   *
+   * @param count secrets (at most the number of classes)
+   * @param devicesPerSecret devices each secret is planted into
+   * @param copies copies in each of those devices
+   * @param prefix the template prefix
+   * @param digits digits per secret
+   */
+  public record Secrets(int count, int devicesPerSecret, int copies, String prefix, int digits) {}
 
   /**
    * One score's audit.
@@ -82,13 +108,14 @@ public final class FederatedAudit {
    * @param included whether each canary was in the population (the secret bits)
    * @param timesSelected rounds each canary was selected in
    * @param scores each canary's score, by {@link CanaryClients.Score}
+   * @param data exposure, extraction and membership inference on the final model, or null without secrets
    * @param seconds wall time of the simulation
    */
   public record Result(double targetEpsilon, double accountantEpsilon, double delta, double initialAccuracy,
       double finalAccuracy, int rounds, double noiseMultiplier, int devices, int canaries, int included,
       long canarySelections, int canariesNeverSelected, ScoreAudit released, ScoreAudit whitened,
       ScoreAudit finalModel, double seconds, boolean[] includedBits, int[] timesSelected,
-      java.util.Map<CanaryClients.Score, double[]> scores) {}
+      java.util.Map<CanaryClients.Score, double[]> scores, DataCanaries.Outcome data) {}
 
   /** Runs the audited simulation into {@code out} (which must hold no checkpoint) and audits it. */
   public static Result run(SimulationConfig config, Settings s, Path out, Simulator.Listener listener)
@@ -98,7 +125,18 @@ public final class FederatedAudit {
     CanaryClients hook = s.decoy()
         ? CanaryClients.withDecoyScores(s.canaries(), s.seed(), s.exampleCount(), s.unclippedNorm())
         : new CanaryClients(s.canaries(), s.seed(), s.exampleCount(), s.unclippedNorm());
-    Simulator.Result r = Simulator.runAudit(config, out, listener, hook);
+    DataCanaries secrets = null;
+    if (s.secrets() != null) {
+      if (!config.model().equals(IntentModels.BAG)) {
+        throw new IllegalArgumentException("secret canaries need the intent-bag model (exposure and extraction work on"
+            + " texts through hashed n-grams), got model " + config.model());
+      }
+      Secrets x = s.secrets();
+      secrets = new DataCanaries(x.count(), x.devicesPerSecret(), x.copies(), config.clients(), x.prefix(),
+          x.digits(), s.seed());
+    }
+    Simulator.Result r = Simulator.runAudit(config, out, listener, secrets == null ? hook : both(hook, secrets));
+    DataCanaries.Outcome data = secrets == null ? null : secrets.evaluate(r.finalWeights(), heldOut(config));
     boolean dp = config.dp() == SimulationConfig.DpKind.CENTRAL;
     boolean[] in = hook.included();
     int[] times = hook.timesSelected();
@@ -123,7 +161,60 @@ public final class FederatedAudit {
         audit(scores.get(CanaryClients.Score.RELEASED_SUM), in, s.guesses(), config.delta()),
         audit(scores.get(CanaryClients.Score.RELEASED_WHITENED), in, s.guesses(), config.delta()),
         audit(scores.get(CanaryClients.Score.FINAL_MODEL), in, s.guesses(), config.delta()), r.seconds(), in, times,
-        scores);
+        scores, data);
+  }
+
+  /**
+   * Held-out examples for the membership inference: the training split's examples outside the run's subset when
+   * the run used a subset, else the test split.
+   */
+  private static List<Example> heldOut(SimulationConfig c) {
+    Path dir = DataDirectory.resolve(c.dataDir() == null ? null : c.dataDir().toString());
+    DatasetSplits splits = c.data().equals("clinc150") ? Clinc150.load(dir, false) : Snips.load(dir);
+    return c.maxTrainExamples() > 0 && c.maxTrainExamples() < splits.train().size() ? splits.train().examples()
+        : splits.test().examples();
+  }
+
+  /** Both hooks: the canary clients take part in rounds, the data canaries plant examples. */
+  private static AuditHook both(CanaryClients clients, DataCanaries data) {
+    return new AuditHook() {
+      @Override
+      public String description() {
+        return clients.description() + "; " + data.description();
+      }
+
+      @Override
+      public void fleetData(ModelBundle bundle, List<Example> train, List<String> classes) {
+        clients.fleetData(bundle, train, classes);
+        data.fleetData(bundle, train, classes);
+      }
+
+      @Override
+      public List<Example> planted(int deviceIndex) {
+        return data.planted(deviceIndex);
+      }
+
+      @Override
+      public List<Candidate> candidates(int round) {
+        return clients.candidates(round);
+      }
+
+      @Override
+      public ClientOutcome participate(String deviceId, TaskPlan plan) {
+        return clients.participate(deviceId, plan);
+      }
+
+      @Override
+      public void released(int round, double[] meanDelta) {
+        clients.released(round, meanDelta);
+      }
+
+      @Override
+      public void finished(float[] initial, float[] last) {
+        clients.finished(initial, last);
+        data.finished(initial, last);
+      }
+    };
   }
 
   /** Guesses on {@code scores}, the one-run bound at {@code delta} (95%) and the scores' ROC. */
@@ -156,6 +247,28 @@ public final class FederatedAudit {
     o.add("released_whitened", json(r.whitened()));
     o.add("final_model", json(r.finalModel()));
     o.addProperty("seconds", r.seconds());
+    if (r.data() != null) {
+      DataCanaries.Outcome d = r.data();
+      JsonObject dc = new JsonObject();
+      com.google.gson.JsonArray ex = new com.google.gson.JsonArray();
+      for (double x : d.exposures()) {
+        ex.add(x);
+      }
+      dc.add("exposures_bits", ex);
+      dc.addProperty("max_exposure_bits", d.maxExposure());
+      dc.addProperty("secrets", d.exposures().length);
+      dc.addProperty("extracted", d.extracted());
+      o.add("secret_canaries", dc);
+      JsonObject mia = new JsonObject();
+      mia.addProperty("auc", d.mia().auc());
+      mia.addProperty("advantage", d.mia().advantage());
+      mia.addProperty("tpr_at_1pct_fpr", d.mia().tprAt1PctFpr());
+      mia.addProperty("tpr_at_0_1pct_fpr", d.mia().tprAt01PctFpr());
+      mia.addProperty("members", d.mia().members());
+      mia.addProperty("non_members", d.mia().nonMembers());
+      o.add("loss_threshold_mia", mia);
+      d.miaRoc().writeCsv(dir.resolve("roc-mia-loss.csv"));
+    }
     WeightsFile.writeBytes(dir.resolve("federated-audit.json"), new GsonBuilder().setPrettyPrinting()
         .serializeSpecialFloatingPointValues().create().toJson(o).getBytes(StandardCharsets.UTF_8));
     r.released().roc().writeCsv(dir.resolve("roc-canaries-released-sum.csv"));

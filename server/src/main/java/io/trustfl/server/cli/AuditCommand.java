@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * inference (loss, confidence, LiRA), canary exposure and extraction, and empirical &epsilon; lower bounds next to
  * the accountant's &epsilon;. Writes JSON, ROC CSVs, ROC PNGs and a Markdown table.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true, subcommands = FederatedAuditCommand.class,
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    subcommands = {FederatedAuditCommand.class, FederatedAuditSummaryCommand.class},
     description = {"Privacy audit: membership inference (loss/confidence thresholds, LiRA online/offline),"
         + " secret-canary exposure and white-box extraction, empirical epsilon lower bounds (one-run, Clopper-Pearson)"
         + " for models trained centrally with and without DP-SGD.",

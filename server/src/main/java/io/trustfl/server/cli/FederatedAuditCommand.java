@@ -65,6 +65,20 @@ final class FederatedAuditCommand implements Callable<Integer> {
       description = "seed of the canaries' inclusion bits and directions (default ${DEFAULT-VALUE})")
   long canarySeed;
 
+  @Option(names = "--secrets", defaultValue = "0",
+      description = "secret canaries ('my pin code is d d d d') planted in devices' data, at most one per class;"
+          + " exposure, extraction and a loss-threshold membership inference on the final model (intent-bag only;"
+          + " default ${DEFAULT-VALUE})")
+  int secrets;
+
+  @Option(names = "--secret-devices", defaultValue = "1",
+      description = "devices each secret is planted into (default ${DEFAULT-VALUE})")
+  int secretDevices;
+
+  @Option(names = "--secret-copies", defaultValue = "4",
+      description = "copies of the secret in each of those devices (default ${DEFAULT-VALUE})")
+  int secretCopies;
+
   @Option(names = "--data", defaultValue = "clinc150", description = "clinc150 or snips (default ${DEFAULT-VALUE})")
   String data;
 
@@ -142,20 +156,14 @@ final class FederatedAuditCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SimulationConfig config = config();
-    long examples = canaryExamples;
-    if (examples < 0) {
-      throw new IllegalArgumentException("--canary-examples must be >= 0, got " + examples);
+    if (canaryExamples < 0) {
+      throw new IllegalArgumentException("--canary-examples must be >= 0 (0 = training examples per device), got "
+          + canaryExamples);
     }
-    if (examples == 0) {
-      examples = (trainingExamples(config) + config.clients() - 1) / config.clients();
-    }
-    FederatedAudit.Settings settings;
-    try {
-      settings = new FederatedAudit.Settings(canaries, guesses, canarySeed, examples, canaryNorm, decoy);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().replaceFirst("^canaries ", "--canaries ")
-          .replaceFirst("^guesses ", "--guesses ").replaceFirst("^unclippedNorm ", "--canary-norm "));
-    }
+    settings(1); // validates the canary options before the data is read
+    long examples = canaryExamples > 0 ? canaryExamples
+        : (trainingExamples(config) + config.clients() - 1) / config.clients();
+    FederatedAudit.Settings settings = settings(examples);
     Path sim = out.resolve("simulation");
     if (Files.exists(out.resolve("federated-audit.json")) || Files.exists(sim.resolve(Simulator.CHECKPOINT))) {
       throw new IllegalArgumentException("--out " + out + " holds an earlier audit; use an empty directory");
@@ -190,9 +198,37 @@ final class FederatedAuditCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "one-run audit on the %s: %d of %d guesses correct, epsilon >= %.3f (AUC %.3f)%s%n",
           row[0], a.correct(), a.guesses(), a.epsilonLowerBound(), a.auc(), row[1].equals("w") ? " [headline]" : "");
     }
+    if (r.data() != null) {
+      double mean = java.util.Arrays.stream(r.data().exposures()).average().orElse(Double.NaN);
+      o.printf(Locale.ROOT, "secrets: mean exposure %.2f of %.2f bits, %d of %d extracted; loss-threshold MIA AUC %.4f,"
+          + " TPR at 1%% FPR %.4f (%d members, %d non-members)%n", mean, r.data().maxExposure(), r.data().extracted(),
+          r.data().exposures().length, r.data().mia().auc(), r.data().mia().tprAt1PctFpr(), r.data().mia().members(),
+          r.data().mia().nonMembers());
+    }
     o.println("wrote " + out.resolve("federated-audit.json"));
     o.flush();
     return 0;
+  }
+
+  private FederatedAudit.Settings settings(long examples) {
+    try {
+      if (secrets < 0) {
+        throw new IllegalArgumentException("--secrets must be >= 0, got " + secrets);
+      }
+      if (secrets > 0 && (secretDevices < 1 || secretCopies < 1)) {
+        throw new IllegalArgumentException("--secret-devices and --secret-copies must be >= 1, got " + secretDevices
+            + " and " + secretCopies);
+      }
+      if (secrets > 0 && !model.equals("intent-bag")) {
+        throw new IllegalArgumentException("--secrets needs --model intent-bag (exposure and extraction work on texts"
+            + " through hashed n-grams), got " + model);
+      }
+      return new FederatedAudit.Settings(canaries, guesses, canarySeed, examples, canaryNorm, decoy,
+          secrets == 0 ? null : new FederatedAudit.Secrets(secrets, secretDevices, secretCopies, "my pin code is", 4));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^canaries ", "--canaries ")
+          .replaceFirst("^guesses ", "--guesses ").replaceFirst("^unclippedNorm ", "--canary-norm "));
+    }
   }
 
   private SimulationConfig config() {

@@ -1,6 +1,8 @@
 package io.trustfl.server.simulation;
 
 import io.trustfl.client.ClientOutcome;
+import io.trustfl.data.Example;
+import io.trustfl.proto.ModelBundle;
 import io.trustfl.proto.TaskPlan;
 import io.trustfl.server.selection.Candidate;
 import java.util.List;
@@ -24,6 +26,21 @@ public interface AuditHook {
 
   /** What the audit adds, in a few words; recorded in the run's checkpoint fingerprint and its marker file. */
   String description();
+
+  /**
+   * The run's model bundle, the training examples the fleet is partitioned from and the class names; called once,
+   * before the fleet is built.
+   */
+  default void fleetData(ModelBundle bundle, List<Example> train, List<String> classes) {}
+
+  /**
+   * Examples planted into device {@code deviceIndex}'s store when the fleet is built, after its own partition (data
+   * canaries such as secret-bearing utterances); none by default. Needs the hashed-bag model (planted texts have no
+   * cached sentence embedding) and labels among the classes.
+   */
+  default List<Example> planted(int deviceIndex) {
+    return List.of();
+  }
 
   /**
    * The audit clients that check in for {@code round}, in a fixed order (appended after the fleet's devices).

@@ -81,6 +81,12 @@ final class Fleet implements AutoCloseable {
    */
   static Fleet create(SimulationConfig c, FleetData data, Kernels kernels, ClientModel model, boolean serverClips,
       int startRound) {
+    return create(c, data, kernels, model, serverClips, startRound, null);
+  }
+
+  /** As above, with the examples an audit hook plants into devices after their partitions (null: none). */
+  static Fleet create(SimulationConfig c, FleetData data, Kernels kernels, ClientModel model, boolean serverClips,
+      int startRound, AuditHook hook) {
     Partition p = c.partition().partitioner().partition(data.trainLabels, c.clients(),
         Seeds.random(c.seed(), Seeds.PARTITION, 0));
     SplittableRandom r = Seeds.random(c.seed(), Seeds.DEVICES, 0);
@@ -136,6 +142,9 @@ final class Fleet implements AutoCloseable {
         d.store = ExampleStore.open(root.resolve(d.id), new StoreLimits(cap, Long.MAX_VALUE, c.retention(),
             Seeds.mix(c.seed(), Seeds.STORES, d.index)));
         fleet.add(d, pending.get(d.index).stream().mapToInt(Integer::intValue).toArray());
+        if (hook != null) {
+          fleet.plant(d, hook.planted(d.index));
+        }
         FederatedClient.Builder b = FederatedClient.builder().deviceId(d.id).store(d.store).kernels(kernels)
             .model(model);
         if (counterfactual != null) {
@@ -184,6 +193,25 @@ final class Fleet implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  private void plant(Device d, List<Example> planted) throws IOException {
+    if (planted.isEmpty()) {
+      return;
+    }
+    if (data.trainEmbeddings != null) {
+      throw new IllegalArgumentException("planted examples need the intent-bag model (a planted text has no cached"
+          + " sentence embedding), got model " + data.bundle.getModelId());
+    }
+    List<ExampleStore.NewExample> batch = new ArrayList<>(planted.size());
+    for (Example e : planted) {
+      if (!data.classes.contains(e.label())) {
+        throw new IllegalArgumentException("planted example label '" + e.label() + "' is not one of the model's"
+            + " classes " + data.classes);
+      }
+      batch.add(new ExampleStore.NewExample(e.text(), e.label(), null));
+    }
+    d.store.addAll(batch);
   }
 
   private void add(Device d, int[] indexes) {

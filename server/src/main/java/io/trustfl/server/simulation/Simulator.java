@@ -184,7 +184,10 @@ public final class Simulator {
       resume.ifPresent(cp -> optimizer.restore(cp.optimizer()));
       int[] selectionCounts = resume.map(Checkpoint::selectionCounts).orElse(new int[config.clients()]);
 
-      try (Fleet fleet = Fleet.create(config, data, kernels, data.clientModel(), adaptive, start)) {
+      if (hook != null) {
+        hook.fleetData(data.bundle, data.train, data.classes);
+      }
+      try (Fleet fleet = Fleet.create(config, data, kernels, data.clientModel(), adaptive, start, hook)) {
         if (fleet.devices().size() != selectionCounts.length) {
           throw new IllegalStateException("checkpoint has " + selectionCounts.length + " devices, the fleet "
               + fleet.devices().size());

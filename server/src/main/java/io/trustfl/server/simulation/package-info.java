@@ -5,6 +5,8 @@
  * {@link io.trustfl.server.simulation.Simulator} runs whole federated trainings over a fleet of real
  * {@link io.trustfl.client.FederatedClient}s and on-disk example stores (static or continual), with the server's
  * selection, aggregation, central DP and accounting, writing metrics, an HTML report and resumable checkpoints.
+ * {@link io.trustfl.server.simulation.AuditHook} (privacy audits only, via {@code Simulator.runAudit}) adds canary
+ * clients or planted examples to one in-process run; it is no part of the configuration or of the deployment path.
  *
  * <p>The randomness here ({@link java.util.SplittableRandom}) only shapes simulated data, selection and dropout;
  * it is never privacy noise, which comes from the aggregators' ChaCha20 stream under a secret key.
