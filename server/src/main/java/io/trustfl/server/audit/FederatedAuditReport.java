@@ -100,10 +100,10 @@ public final class FederatedAuditReport {
     }
     Files.createDirectories(outDir);
     WeightsFile.writeBytes(outDir.resolve("summary.md"), sb.toString().getBytes(StandardCharsets.UTF_8));
-    AuditReport.plotCurves(outDir.resolve("roc-canaries.png"), "Canary clients: ROC of the one-run scores",
+    AuditReport.plotCurves(outDir.resolve("roc-canaries.png"), "Canary clients, first run per ε: ROC of the headline scores",
         canaryRocs, 1e-2);
     if (data) {
-      AuditReport.plotCurves(outDir.resolve("roc-mia-loss.png"), "Loss-threshold MIA on the final global model",
+      AuditReport.plotCurves(outDir.resolve("roc-mia-loss.png"), "Loss-threshold MIA on the final global model, first run per ε",
           miaRocs, 1e-3);
     }
     return sb.toString();
