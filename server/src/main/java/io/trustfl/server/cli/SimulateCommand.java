@@ -107,6 +107,10 @@ final class SimulateCommand implements Callable<Integer> {
       + " ${DEFAULT-VALUE})")
   int evalEvery;
 
+  @Option(names = "--eval-split", defaultValue = "test", description = "split evaluated: test, or validation to"
+      + " choose hyper-parameters without looking at test (default ${DEFAULT-VALUE})")
+  String evalSplit;
+
   @Option(names = "--local-epochs", defaultValue = "2", description = "local epochs (default ${DEFAULT-VALUE})")
   int localEpochs;
 
@@ -201,8 +205,9 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
       }
     });
-    o.printf(Locale.ROOT, "rounds %d%s, test accuracy %.4f (initial %.4f)%n", r.metrics().size(),
-        r.stoppedEarly() ? " (stopped early: privacy budget reached)" : "", r.finalAccuracy(), r.initialAccuracy());
+    o.printf(Locale.ROOT, "rounds %d%s, %s accuracy %.4f (initial %.4f)%n", r.metrics().size(),
+        r.stoppedEarly() ? " (stopped early: privacy budget reached)" : "",
+        config.evalSplit().name().toLowerCase(Locale.ROOT), r.finalAccuracy(), r.initialAccuracy());
     o.printf(Locale.ROOT, "user-level epsilon %s%n", config.dp() == SimulationConfig.DpKind.CENTRAL
         ? String.format(Locale.ROOT, "%.4f at delta %.1e (target %.3g)", r.epsilon(), config.delta(),
             config.epsilon()) : "none (non-private)");
@@ -243,6 +248,12 @@ final class SimulateCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--server-lr-schedule must be constant or cosine, got '"
           + serverLrSchedule + "'");
     };
+    SimulationConfig.EvalSplit split = switch (evalSplit.toLowerCase(Locale.ROOT)) {
+      case "test" -> SimulationConfig.EvalSplit.TEST;
+      case "validation" -> SimulationConfig.EvalSplit.VALIDATION;
+      default -> throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit
+          + "'");
+    };
     boolean adaptive = false;
     double clipNorm = Double.POSITIVE_INFINITY;
     String cl = clip.toLowerCase(Locale.ROOT);
@@ -270,6 +281,7 @@ final class SimulateCommand implements Callable<Integer> {
           .clientsPerRound(clientsPerRound).rounds(rounds).partition(PartitionSpec.parse(partition)).selection(sel)
           .continual(continual).storeCap(storeCap).retention(ret).dp(dpKind).epsilon(epsilon).delta(delta)
           .adaptiveClipping(adaptive).clipNorm(clipNorm).transport(tr).seed(seed).evalEvery(evalEvery)
+          .evalSplit(split)
           .localEpochs(localEpochs).localBatchSize(localBatchSize).localLearningRate(localLr)
           .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT)).fedproxMu(fedproxMu)
           .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr)

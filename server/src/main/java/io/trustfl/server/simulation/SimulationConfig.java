@@ -31,7 +31,9 @@ import java.util.Objects;
  * @param clipNorm the fixed server clip norm (central DP with fixed clipping; +∞ = none without DP)
  * @param transport in-process or network
  * @param seed seed of partitioning, selection, arrivals and dropout
- * @param evalEvery evaluate on the test split every this many rounds (and after the last)
+ * @param evalEvery evaluate every this many rounds (and after the last)
+ * @param evalSplit the split evaluated: test (the default), or validation for choosing hyper-parameters without
+ *     looking at test
  * @param localEpochs local epochs per round
  * @param localBatchSize local batch size
  * @param localLearningRate local learning rate
@@ -42,7 +44,7 @@ import java.util.Objects;
  * @param cosineServerLearningRate decay η over the rounds by a cosine to η/100 (false: constant η)
  * @param dropout probability that a selected device never reports (over-selection compensates)
  * @param maxTrainExamples use only the first this many training examples (0 = all); for quick runs
- * @param maxTestExamples evaluate on only the first this many test examples (0 = all)
+ * @param maxTestExamples evaluate on only a seeded subset of this many examples of the evaluated split (0 = all)
  * @param embeddingCache persistent MiniLM embedding cache file, or null for the default under the user cache
  * @param probes on-device probes every selected device runs after local training (see {@link #KNOWN_PROBES}; empty:
  *     none); only with the {@code intent-bag} model and the in-process transport
@@ -50,7 +52,8 @@ import java.util.Objects;
 public record SimulationConfig(String data, Path dataDir, String model, int hidden, int bagBuckets, int clients,
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
     RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipNorm,
-    Transport transport, long seed, int evalEvery, int localEpochs, int localBatchSize, double localLearningRate,
+    Transport transport, long seed, int evalEvery, EvalSplit evalSplit, int localEpochs, int localBatchSize,
+    double localLearningRate,
     String localOptimizer, double fedproxMu, String serverOptimizer, double serverLearningRate,
     boolean cosineServerLearningRate, double dropout,
     int maxTrainExamples, int maxTestExamples, Path embeddingCache, java.util.List<String> probes) {
@@ -74,6 +77,14 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     CENTRAL
   }
 
+  /** The split the global model is evaluated on. */
+  public enum EvalSplit {
+    /** The test split (reported figures). */
+    TEST,
+    /** The validation split (hyper-parameter choice). */
+    VALIDATION
+  }
+
   /** How devices and server talk. */
   public enum Transport {
     /** Method calls in one process. */
@@ -91,6 +102,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(dp, "dp");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(evalSplit, "evalSplit");
     Objects.requireNonNull(localOptimizer, "localOptimizer");
     Objects.requireNonNull(serverOptimizer, "serverOptimizer");
     probes = java.util.List.copyOf(new java.util.TreeSet<>(Objects.requireNonNull(probes, "probes")));
@@ -189,7 +201,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
         dp.name(), "e" + epsilon, "d" + delta, "a" + adaptiveClipping, "C" + clipNorm, "s" + seed, "le" + localEpochs,
         "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, "mu" + fedproxMu, serverOptimizer,
         "slr" + serverLearningRate,
-        "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples);
+        "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples)
+        + (evalSplit == EvalSplit.TEST ? "" : "|eval-" + evalSplit.name());
   }
 
   /** Mutable builder; {@link #build()} validates. Not thread-safe. */
@@ -215,6 +228,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private Transport transport = Transport.IN_PROCESS;
     private long seed;
     private int evalEvery = 5;
+    private EvalSplit evalSplit = EvalSplit.TEST;
     private int localEpochs = 2;
     private int localBatchSize = 64;
     private double localLearningRate = 0.01;
@@ -357,6 +371,12 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** The split evaluated: test (default) or validation. */
+    public Builder evalSplit(EvalSplit v) {
+      evalSplit = v;
+      return this;
+    }
+
     /** Local epochs. */
     public Builder localEpochs(int v) {
       localEpochs = v;
@@ -439,7 +459,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     public SimulationConfig build() {
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
           partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
-          transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, fedproxMu,
+          transport, seed, evalEvery, evalSplit, localEpochs, localBatchSize, localLearningRate, localOptimizer,
+          fedproxMu,
           serverOptimizer, serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples,
           embeddingCache, probes);
     }
