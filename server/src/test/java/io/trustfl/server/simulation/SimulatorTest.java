@@ -3,10 +3,15 @@ package io.trustfl.server.simulation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trustfl.data.DataDirectory;
+import io.trustfl.data.Example;
+import io.trustfl.data.Snips;
+import io.trustfl.train.Evaluation;
+import io.trustfl.train.Params;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,5 +246,35 @@ class SimulatorTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> small().model("intent-minilm-mlp").probes(List.of("counterfactual")).build());
     assertTrue(e.getMessage().startsWith("probes need the intent-bag model"), e.getMessage());
+  }
+
+  @Test
+  void validationSplitIsEvaluatedWithoutChangingTraining(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().evalSplit(SimulationConfig.EvalSplit.VALIDATION).maxTestExamples(0).build();
+    assertNotEquals(small().build().fingerprint(), c.fingerprint(), "a test-split checkpoint must not be resumed");
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    // The evaluated split does not touch training: same seed, same (full-batch) training, same weights.
+    assertEquals(full.finalWeights(), r.finalWeights());
+    // The evaluation batch is SNIPS's validation split, read here straight from the data set: same label counts.
+    List<Example> validation = Snips.load(dataDir).validation().examples();
+    try (FleetData d = FleetData.load(c)) {
+      int[] want = new int[d.classes.size()];
+      for (Example e : validation) {
+        int i = d.classes.indexOf(e.label());
+        if (i >= 0) {
+          want[i]++;
+        }
+      }
+      int[] got = new int[d.classes.size()];
+      for (int y : d.test.labels()) {
+        got[y]++;
+      }
+      assertArrayEquals(want, got);
+      assertEquals(validation.size(), d.test.size(), "every validation label was seen in training");
+      assertEquals(Evaluation.of(d.stepModel, Params.fromWeights(r.finalWeights()), d.test).accuracy(),
+          r.finalAccuracy(), 1e-12);
+    }
+    assertTrue(Files.readString(out.resolve(SimulationReport.HTML), StandardCharsets.UTF_8)
+        .contains("validation accuracy"));
   }
 }
