@@ -92,6 +92,11 @@ final class SimulateCommand implements Callable<Integer> {
           + " (default: adaptive under DP, none without)")
   String clip;
 
+  @Option(names = "--clip-init", defaultValue = "0.1",
+      description = "initial clip norm C0 of adaptive clipping (TFF/Flower default ${DEFAULT-VALUE}); start it near"
+          + " the expected update norm for short runs")
+  double clipInit;
+
   @Option(names = "--transport", defaultValue = "in-process",
       description = "in-process or network (default ${DEFAULT-VALUE})")
   String transport;
@@ -280,7 +285,8 @@ final class SimulateCommand implements Callable<Integer> {
           .clients(clients)
           .clientsPerRound(clientsPerRound).rounds(rounds).partition(PartitionSpec.parse(partition)).selection(sel)
           .continual(continual).storeCap(storeCap).retention(ret).dp(dpKind).epsilon(epsilon).delta(delta)
-          .adaptiveClipping(adaptive).clipNorm(clipNorm).transport(tr).seed(seed).evalEvery(evalEvery)
+          .adaptiveClipping(adaptive).clipInit(clipInit).clipNorm(clipNorm).transport(tr).seed(seed)
+          .evalEvery(evalEvery)
           .evalSplit(split)
           .localEpochs(localEpochs).localBatchSize(localBatchSize).localLearningRate(localLr)
           .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT)).fedproxMu(fedproxMu)
@@ -304,7 +310,8 @@ final class SimulateCommand implements Callable<Integer> {
         {"epsilon", "--epsilon"}, {"delta", "--delta"}, {"hidden", "--hidden"}, {"bagBuckets", "--bag-buckets"},
         {"data", "--data"},
         {"model", "--model"}, {"maxTrainExamples", "--max-train-examples"},
-        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}, {"probes", "--probes"}};
+        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}, {"clipInit", "--clip-init"},
+        {"probes", "--probes"}};
     for (String[] n : names) {
       if (message.startsWith(n[0] + " ")) {
         return n[1] + message.substring(n[0].length());

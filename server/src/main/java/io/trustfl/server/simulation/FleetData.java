@@ -28,7 +28,8 @@ import java.util.TreeSet;
 
 /**
  * The data and model of one simulation: training examples (with their MiniLM embeddings, computed once through a
- * persistent {@link EmbeddingCache}), the evaluated split (test or validation) as a ready batch, the model bundle and its ONNX step model.
+ * persistent {@link EmbeddingCache}), the evaluated split (test or validation) as a ready batch, the model bundle
+ * and its ONNX step model.
  * Owns the step model; close it.
  */
 final class FleetData implements AutoCloseable {

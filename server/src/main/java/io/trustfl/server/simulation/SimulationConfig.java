@@ -1,6 +1,7 @@
 package io.trustfl.server.simulation;
 
 import io.trustfl.client.RetentionPolicy;
+import io.trustfl.server.aggregation.AdaptiveClipping;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param epsilon user-level ε target for central DP
  * @param delta δ for central DP
  * @param adaptiveClipping adaptive clipping (Andrew et al. 2021) under central DP
+ * @param clipInit the initial clip norm C₀ of adaptive clipping (TFF/Flower default 0.1)
  * @param clipNorm the fixed server clip norm (central DP with fixed clipping; +∞ = none without DP)
  * @param transport in-process or network
  * @param seed seed of partitioning, selection, arrivals and dropout
@@ -51,9 +53,9 @@ import java.util.Objects;
  */
 public record SimulationConfig(String data, Path dataDir, String model, int hidden, int bagBuckets, int clients,
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
-    RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipNorm,
-    Transport transport, long seed, int evalEvery, EvalSplit evalSplit, int localEpochs, int localBatchSize,
-    double localLearningRate,
+    RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipInit,
+    double clipNorm, Transport transport, long seed, int evalEvery, EvalSplit evalSplit, int localEpochs,
+    int localBatchSize, double localLearningRate,
     String localOptimizer, double fedproxMu, String serverOptimizer, double serverLearningRate,
     boolean cosineServerLearningRate, double dropout,
     int maxTrainExamples, int maxTestExamples, Path embeddingCache, java.util.List<String> probes) {
@@ -164,6 +166,13 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       if (!adaptiveClipping) {
         requirePositive("clipNorm", clipNorm);
       }
+      requirePositive("clipInit", clipInit);
+      if (!adaptiveClipping && clipInit != AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM) {
+        throw new IllegalArgumentException("clipInit is the initial norm of adaptive clipping; with a fixed clip"
+            + " norm give only the clip norm");
+      }
+    } else if (clipInit != AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM) {
+      throw new IllegalArgumentException("clipInit needs central DP with adaptive clipping");
     } else if (!(clipNorm > 0)) {
       throw new IllegalArgumentException("clipNorm must be > 0 (or +Infinity for none), got " + clipNorm);
     }
@@ -202,7 +211,8 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
         "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, "mu" + fedproxMu, serverOptimizer,
         "slr" + serverLearningRate,
         "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples)
-        + (evalSplit == EvalSplit.TEST ? "" : "|eval-" + evalSplit.name());
+        + (evalSplit == EvalSplit.TEST ? "" : "|eval-" + evalSplit.name())
+        + (clipInit == AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM ? "" : "|C0" + clipInit);
   }
 
   /** Mutable builder; {@link #build()} validates. Not thread-safe. */
@@ -224,6 +234,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private double epsilon = 8;
     private double delta = 1e-5;
     private boolean adaptiveClipping = true;
+    private double clipInit = AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM;
     private double clipNorm = Double.POSITIVE_INFINITY;
     private Transport transport = Transport.IN_PROCESS;
     private long seed;
@@ -347,6 +358,12 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** Initial clip norm C₀ of adaptive clipping (default 0.1). */
+    public Builder clipInit(double v) {
+      clipInit = v;
+      return this;
+    }
+
     /** Fixed server clip norm. */
     public Builder clipNorm(double v) {
       clipNorm = v;
@@ -458,8 +475,9 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     /** Validates and builds. */
     public SimulationConfig build() {
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
-          partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
-          transport, seed, evalEvery, evalSplit, localEpochs, localBatchSize, localLearningRate, localOptimizer,
+          partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipInit,
+          clipNorm, transport, seed, evalEvery, evalSplit, localEpochs, localBatchSize, localLearningRate,
+          localOptimizer,
           fedproxMu,
           serverOptimizer, serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples,
           embeddingCache, probes);

@@ -277,4 +277,18 @@ class SimulatorTest {
     assertTrue(Files.readString(out.resolve(SimulationReport.HTML), StandardCharsets.UTF_8)
         .contains("validation accuracy"));
   }
+
+  @Test
+  void adaptiveClippingStartsAtTheGivenInitialClipNorm(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(2).evalEvery(2)
+        .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).clipInit(0.5).build();
+    assertNotEquals(small().clients(40).clientsPerRound(10).rounds(2).evalEvery(2)
+        .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).build().fingerprint(), c.fingerprint());
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    assertEquals(0.5, r.metrics().get(0).clipNorm(), 1e-12);
+    // One geometric step C <- C exp(-0.2 (b - 0.5)) with the noisy fraction b: |log(C1/C0)| <= 0.2 * |b - 0.5|,
+    // and b stays within 0.5 +- 1.5 (sigma_b / n = 0.05: thirty standard deviations) -- so a factor within e^0.3.
+    double ratio = r.metrics().get(1).clipNorm() / 0.5;
+    assertTrue(ratio != 1.0 && Math.abs(Math.log(ratio)) <= 0.3, "C1 / C0 = " + ratio);
+  }
 }
