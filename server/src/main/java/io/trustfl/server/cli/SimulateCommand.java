@@ -116,18 +116,20 @@ final class SimulateCommand implements Callable<Integer> {
       + " choose hyper-parameters without looking at test (default ${DEFAULT-VALUE})")
   String evalSplit;
 
-  @Option(names = "--local-epochs", defaultValue = "2", description = "local epochs (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-epochs", defaultValue = "1", description = "local epochs (default ${DEFAULT-VALUE}: with"
+      + " the full-batch default, one gradient step per round)")
   int localEpochs;
 
-  @Option(names = "--local-batch-size", defaultValue = "64",
-      description = "local batch size (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-batch-size", defaultValue = "0",
+      description = "local batch size, 0 = full batch (default ${DEFAULT-VALUE})")
   int localBatchSize;
 
-  @Option(names = "--local-lr", defaultValue = "0.01", description = "local learning rate (default"
-      + " ${DEFAULT-VALUE})")
+  @Option(names = "--local-lr", defaultValue = "10", description = "local learning rate (default ${DEFAULT-VALUE}:"
+      + " with one SGD step it only scales the delta, -lr x gradient, well above the adaptive server optimizer's"
+      + " tau = 1e-3; use about 0.01 with adam or with several SGD steps)")
   double localLr;
 
-  @Option(names = "--local-optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-optimizer", defaultValue = "sgd", description = "sgd or adam (default ${DEFAULT-VALUE})")
   String localOptimizer;
 
   @Option(names = "--fedprox-mu", defaultValue = "0",
@@ -138,7 +140,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "fedavg, fedadam, fedyogi or fedadagrad (default ${DEFAULT-VALUE})")
   String serverOptimizer;
 
-  @Option(names = "--server-lr", defaultValue = "0.1", description = "server learning rate (default"
+  @Option(names = "--server-lr", defaultValue = "0.03", description = "server learning rate (default"
       + " ${DEFAULT-VALUE})")
   double serverLr;
 

@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * Everything a federated simulation run depends on. Build with {@link #builder()}, which holds the defaults of
  * {@code trustfl simulate} (CLINC150, intent-minilm-mlp, 500 clients, 50 per round, 100 rounds, Dirichlet α = 0.1,
- * uniform selection, no DP; locally 2 full-batch Adam epochs at lr 0.01, FedYogi η = 0.1 on the server, chosen on
- * CLINC150 as docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
+ * uniform selection, no DP; locally one full-batch SGD step at lr 10 — a FedSGD round, whose delta is −10 × the
+ * device's gradient — and FedYogi η = 0.03 on the server, chosen on CLINC150's validation split as
+ * docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
  *
  * @param data data set name: {@code clinc150} or {@code snips}
  * @param dataDir directory holding the data sets, or null for {@code $TRUSTFL_DATA_DIR} / {@code ../shared/data}
@@ -37,7 +38,7 @@ import java.util.Objects;
  * @param evalSplit the split evaluated: test (the default), or validation for choosing hyper-parameters without
  *     looking at test
  * @param localEpochs local epochs per round
- * @param localBatchSize local batch size
+ * @param localBatchSize local batch size; 0 = full batch (all of a device's examples in one step)
  * @param localLearningRate local learning rate
  * @param localOptimizer {@code sgd} or {@code adam}
  * @param fedproxMu FedProx proximal coefficient μ of local training (0 = plain local training)
@@ -140,7 +141,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     requireAtLeast("storeCap", storeCap, 0);
     requireAtLeast("evalEvery", evalEvery, 1);
     requireAtLeast("localEpochs", localEpochs, 1);
-    requireAtLeast("localBatchSize", localBatchSize, 1);
+    requireAtLeast("localBatchSize", localBatchSize, 0);
     requireAtLeast("maxTrainExamples", maxTrainExamples, 0);
     requireAtLeast("maxTestExamples", maxTestExamples, 0);
     requirePositive("localLearningRate", localLearningRate);
@@ -240,13 +241,13 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private long seed;
     private int evalEvery = 5;
     private EvalSplit evalSplit = EvalSplit.TEST;
-    private int localEpochs = 2;
-    private int localBatchSize = 64;
-    private double localLearningRate = 0.01;
-    private String localOptimizer = "adam";
+    private int localEpochs = 1;
+    private int localBatchSize;
+    private double localLearningRate = 10;
+    private String localOptimizer = "sgd";
     private double fedproxMu;
     private String serverOptimizer = "fedyogi";
-    private double serverLearningRate = 0.1;
+    private double serverLearningRate = 0.03;
     private boolean cosineServerLearningRate;
     private double dropout;
     private int maxTrainExamples;
@@ -400,7 +401,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
-    /** Local batch size. */
+    /** Local batch size (0 = full batch, the default). */
     public Builder localBatchSize(int v) {
       localBatchSize = v;
       return this;

@@ -102,7 +102,8 @@ final class SimulationReport {
         + c.storeCap() : ""));
     row(h, "DP", c.dp() == SimulationConfig.DpKind.CENTRAL ? "central, " + (c.adaptiveClipping()
         ? "adaptive clipping" : "fixed clip " + c.clipNorm()) : "none");
-    row(h, "local training", c.localEpochs() + " epochs, batch " + c.localBatchSize() + ", " + c.localOptimizer()
+    row(h, "local training", c.localEpochs() + " epochs, batch "
+        + (c.localBatchSize() == 0 ? "full" : Integer.toString(c.localBatchSize())) + ", " + c.localOptimizer()
         + " lr " + c.localLearningRate());
     row(h, "server optimizer", c.serverOptimizer() + " lr " + c.serverLearningRate());
     row(h, "seed", Long.toString(c.seed()));
