@@ -283,9 +283,12 @@ public final class FederatedClient {
     if (local.getEpochs() < 1) {
       throw new IllegalArgumentException("plan local.epochs must be >= 1, got " + local.getEpochs());
     }
-    if (local.getBatchSize() < 1) {
-      throw new IllegalArgumentException("plan local.batch_size must be >= 1, got " + local.getBatchSize());
+    if (local.getBatchSize() < 0) {
+      throw new IllegalArgumentException("plan local.batch_size must be at most " + Integer.MAX_VALUE + ", got "
+          + Integer.toUnsignedString(local.getBatchSize()));
     }
+    // batch_size 0 = full batch: every example of this round in one batch (with one epoch, a FedSGD step).
+    int batch = local.getBatchSize() == 0 ? n : local.getBatchSize();
     String opt = local.getOptimizer().isEmpty() ? "sgd" : local.getOptimizer().toLowerCase(Locale.ROOT);
     OptimizerSpec spec = switch (opt) {
       case "sgd" -> new OptimizerSpec.Sgd(local.getLearningRate(), local.getMomentum());
@@ -297,10 +300,10 @@ public final class FederatedClient {
         .optimizer(spec).patience(0).restoreBest(false).shuffleSeed(new SecureRandom().nextLong());
     if (local.getDpSgd()) {
       // Under DP the batch size is the expected Poisson batch, at most the number of examples.
-      b.batchSize(Math.min(local.getBatchSize(), n))
+      b.batchSize(Math.min(batch, n))
           .dp(DpSgdSpec.withNoiseMultiplier(local.getDpClipNorm(), local.getDpNoiseMultiplier()));
     } else {
-      b.batchSize(local.getBatchSize());
+      b.batchSize(batch);
     }
     return b.build();
   }

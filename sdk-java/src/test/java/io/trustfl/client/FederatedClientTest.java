@@ -140,6 +140,20 @@ class FederatedClientTest {
   }
 
   @Test
+  void batchSizeZeroIsOneFullBatchStep() {
+    // Four examples, batch 0 = all four in one step: the same hand-computed delta as batch 4 (PLAIN).
+    ClientUpdate u = trained(plan(1, 0).setLocal(plan(1, 0).getLocal().toBuilder().setBatchSize(0)).build());
+    assertClose(PLAIN, flatDelta(u), 1e-6);
+    assertEquals(1.0, u.getMetricsMap().get("local_steps"));
+    ClientUpdate two = trained(plan(1, 0).setLocal(plan(1, 0).getLocal().toBuilder().setBatchSize(2)).build());
+    assertEquals(2.0, two.getMetricsMap().get("local_steps"), "batch 2 over four examples: two steps");
+    ClientOutcome o = client().build().run(plan(1, 0).setLocal(plan(1, 0).getLocal().toBuilder().setBatchSize(-5))
+        .build());
+    assertEquals("plan local.batch_size must be at most 2147483647, got 4294967291",
+        ((ClientOutcome.Refused) o).detail());
+  }
+
+  @Test
   void deltaIsClippedToThePlanNorm() {
     ClientUpdate u = trained(plan(1, 0).setClipNorm(0.05).build());
     assertClose(CLIPPED, flatDelta(u), 1e-6);

@@ -92,6 +92,11 @@ final class SimulateCommand implements Callable<Integer> {
           + " (default: adaptive under DP, none without)")
   String clip;
 
+  @Option(names = "--clip-init", defaultValue = "0.1",
+      description = "initial clip norm C0 of adaptive clipping (TFF/Flower default ${DEFAULT-VALUE}); start it near"
+          + " the expected update norm for short runs")
+  double clipInit;
+
   @Option(names = "--transport", defaultValue = "in-process",
       description = "in-process or network (default ${DEFAULT-VALUE})")
   String transport;
@@ -107,18 +112,24 @@ final class SimulateCommand implements Callable<Integer> {
       + " ${DEFAULT-VALUE})")
   int evalEvery;
 
-  @Option(names = "--local-epochs", defaultValue = "2", description = "local epochs (default ${DEFAULT-VALUE})")
+  @Option(names = "--eval-split", defaultValue = "test", description = "split evaluated: test, or validation to"
+      + " choose hyper-parameters without looking at test (default ${DEFAULT-VALUE})")
+  String evalSplit;
+
+  @Option(names = "--local-epochs", defaultValue = "1", description = "local epochs (default ${DEFAULT-VALUE}: with"
+      + " the full-batch default, one gradient step per round)")
   int localEpochs;
 
-  @Option(names = "--local-batch-size", defaultValue = "64",
-      description = "local batch size (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-batch-size", defaultValue = "0",
+      description = "local batch size, 0 = full batch (default ${DEFAULT-VALUE})")
   int localBatchSize;
 
-  @Option(names = "--local-lr", defaultValue = "0.01", description = "local learning rate (default"
-      + " ${DEFAULT-VALUE})")
+  @Option(names = "--local-lr", defaultValue = "10", description = "local learning rate (default ${DEFAULT-VALUE}:"
+      + " with one SGD step it only scales the delta, -lr x gradient, well above the adaptive server optimizer's"
+      + " tau = 1e-3; use about 0.01 with adam or with several SGD steps)")
   double localLr;
 
-  @Option(names = "--local-optimizer", defaultValue = "adam", description = "sgd or adam (default ${DEFAULT-VALUE})")
+  @Option(names = "--local-optimizer", defaultValue = "sgd", description = "sgd or adam (default ${DEFAULT-VALUE})")
   String localOptimizer;
 
   @Option(names = "--fedprox-mu", defaultValue = "0",
@@ -129,7 +140,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "fedavg, fedadam, fedyogi or fedadagrad (default ${DEFAULT-VALUE})")
   String serverOptimizer;
 
-  @Option(names = "--server-lr", defaultValue = "0.1", description = "server learning rate (default"
+  @Option(names = "--server-lr", defaultValue = "0.03", description = "server learning rate (default"
       + " ${DEFAULT-VALUE})")
   double serverLr;
 
@@ -201,8 +212,9 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
       }
     });
-    o.printf(Locale.ROOT, "rounds %d%s, test accuracy %.4f (initial %.4f)%n", r.metrics().size(),
-        r.stoppedEarly() ? " (stopped early: privacy budget reached)" : "", r.finalAccuracy(), r.initialAccuracy());
+    o.printf(Locale.ROOT, "rounds %d%s, %s accuracy %.4f (initial %.4f)%n", r.metrics().size(),
+        r.stoppedEarly() ? " (stopped early: privacy budget reached)" : "",
+        config.evalSplit().name().toLowerCase(Locale.ROOT), r.finalAccuracy(), r.initialAccuracy());
     o.printf(Locale.ROOT, "user-level epsilon %s%n", config.dp() == SimulationConfig.DpKind.CENTRAL
         ? String.format(Locale.ROOT, "%.4f at delta %.1e (target %.3g)", r.epsilon(), config.delta(),
             config.epsilon()) : "none (non-private)");
@@ -243,6 +255,12 @@ final class SimulateCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--server-lr-schedule must be constant or cosine, got '"
           + serverLrSchedule + "'");
     };
+    SimulationConfig.EvalSplit split = switch (evalSplit.toLowerCase(Locale.ROOT)) {
+      case "test" -> SimulationConfig.EvalSplit.TEST;
+      case "validation" -> SimulationConfig.EvalSplit.VALIDATION;
+      default -> throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit
+          + "'");
+    };
     boolean adaptive = false;
     double clipNorm = Double.POSITIVE_INFINITY;
     String cl = clip.toLowerCase(Locale.ROOT);
@@ -269,7 +287,9 @@ final class SimulateCommand implements Callable<Integer> {
           .clients(clients)
           .clientsPerRound(clientsPerRound).rounds(rounds).partition(PartitionSpec.parse(partition)).selection(sel)
           .continual(continual).storeCap(storeCap).retention(ret).dp(dpKind).epsilon(epsilon).delta(delta)
-          .adaptiveClipping(adaptive).clipNorm(clipNorm).transport(tr).seed(seed).evalEvery(evalEvery)
+          .adaptiveClipping(adaptive).clipInit(clipInit).clipNorm(clipNorm).transport(tr).seed(seed)
+          .evalEvery(evalEvery)
+          .evalSplit(split)
           .localEpochs(localEpochs).localBatchSize(localBatchSize).localLearningRate(localLr)
           .localOptimizer(localOptimizer.toLowerCase(Locale.ROOT)).fedproxMu(fedproxMu)
           .serverOptimizer(serverOptimizer.toLowerCase(Locale.ROOT)).serverLearningRate(serverLr)
@@ -292,7 +312,8 @@ final class SimulateCommand implements Callable<Integer> {
         {"epsilon", "--epsilon"}, {"delta", "--delta"}, {"hidden", "--hidden"}, {"bagBuckets", "--bag-buckets"},
         {"data", "--data"},
         {"model", "--model"}, {"maxTrainExamples", "--max-train-examples"},
-        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}, {"probes", "--probes"}};
+        {"maxTestExamples", "--max-test-examples"}, {"clipNorm", "--clip"}, {"clipInit", "--clip-init"},
+        {"probes", "--probes"}};
     for (String[] n : names) {
       if (message.startsWith(n[0] + " ")) {
         return n[1] + message.substring(n[0].length());

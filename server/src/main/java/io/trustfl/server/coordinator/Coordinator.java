@@ -75,9 +75,12 @@ import java.util.logging.Logger;
  * .maxInclusionProbability()}); a device that did not check in had probability 0 that round. Amplification by
  * sampling assumes the selection is secret and drawn as the strategy's scheme says.
  *
+ * <p><b>Clip norm.</b> The plan's {@code clip_norm} is the configured one, except under adaptive clipping
+ * ({@link CentralDpAggregator#isAdaptive()}), where it is the aggregator's adapted C of the round, the norm the
+ * server re-clips every update to.
+ *
  * <p><b>Limits.</b> Each selected device gets one decision per round: a rejected update is final. Candidates are
- * kept in memory only. The plan's {@code clip_norm} is the configured one; under adaptive clipping the server
- * re-clips every update to the adapted C.
+ * kept in memory only.
  *
  * <p>Thread-safe: every method takes one lock (uploads are serialized, including their disk write). The kernel
  * backend is the caller's.
@@ -542,13 +545,26 @@ public final class Coordinator implements AutoCloseable {
     if (planBytes == null) {
       TaskPlan p = TaskPlan.newBuilder().setVersion(ProtocolVersions.current()).setTaskId(config.taskId())
           .setRound(state.round()).setModelId(config.modelId()).setModelChecksum(config.modelChecksum())
-          .setGlobalWeights(state.global()).setLocal(config.local()).setClipNorm(config.clipNorm())
+          .setGlobalWeights(state.global()).setLocal(config.local()).setClipNorm(planClipNorm())
           .setDpMode(config.dpMode()).setLocalNoiseMultiplier(config.localNoiseMultiplier())
           .setQuantizeBits(config.quantizeBits()).setDeadlineUnixMillis(state.deadlineMillis())
           .setEligibility(config.eligibility()).build();
       planBytes = p.toByteArray();
     }
     return planBytes;
+  }
+
+  /**
+   * The clip norm devices are asked to clip to: under adaptive clipping the aggregator's current (adapted) C — the
+   * norm the server re-clips this round's updates to — otherwise the configured one. Sending the configured C₀
+   * instead would make every device clip to C₀ forever, and the adaptive estimate would then only ever see norms
+   * at most C₀.
+   */
+  private double planClipNorm() {
+    if (config.aggregator() instanceof CentralDpAggregator dp && dp.isAdaptive()) {
+      return dp.currentClipNorm();
+    }
+    return config.clipNorm();
   }
 
   private Path roundDir() {

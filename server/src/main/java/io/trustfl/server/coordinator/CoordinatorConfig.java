@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param initialWeights the global model of the first round (FLOAT32 tensors); ignored when resuming
  * @param local the local-training hyper-parameters sent in every plan
  * @param eligibility the conditions devices must meet before training
- * @param clipNorm the update clip norm sent to devices ({@code TaskPlan.clip_norm}; 0 = none)
+ * @param clipNorm the update clip norm sent to devices ({@code TaskPlan.clip_norm}; 0 = none); under an adaptive
+ *     {@link io.trustfl.server.aggregation.CentralDpAggregator} the plan carries its adapted clip norm instead
  * @param dpMode the plan's DP mode
  * @param localNoiseMultiplier σ of local noise under {@code DP_LOCAL}/{@code DP_DISTRIBUTED}
  * @param quantizeBits quantization bits asked of devices (0 = float32)

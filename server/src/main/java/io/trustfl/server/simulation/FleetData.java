@@ -28,7 +28,8 @@ import java.util.TreeSet;
 
 /**
  * The data and model of one simulation: training examples (with their MiniLM embeddings, computed once through a
- * persistent {@link EmbeddingCache}), the test split as a ready batch, the model bundle and its ONNX step model.
+ * persistent {@link EmbeddingCache}), the evaluated split (test or validation) as a ready batch, the model bundle
+ * and its ONNX step model.
  * Owns the step model; close it.
  */
 final class FleetData implements AutoCloseable {
@@ -39,6 +40,7 @@ final class FleetData implements AutoCloseable {
   final int[] trainLabels;
   /** One embedding per training example (MiniLM model), or null (bag model). */
   final float[][] trainEmbeddings;
+  /** The evaluation batch: the test split, or the validation split under {@code --eval-split validation}. */
   final Batch test;
   final HashingFeaturizer featurizer;
   final double featurizeSeconds;
@@ -68,7 +70,8 @@ final class FleetData implements AutoCloseable {
     Path dir = DataDirectory.resolve(c.dataDir() == null ? null : c.dataDir().toString());
     DatasetSplits splits = c.data().equals("clinc150") ? Clinc150.load(dir, false) : Snips.load(dir);
     List<Example> train = subset(splits.train(), c.maxTrainExamples(), 0x7261696EL);
-    List<Example> test = subset(splits.test(), c.maxTestExamples(), 0x74657374L);
+    Dataset evalSplit = c.evalSplit() == SimulationConfig.EvalSplit.VALIDATION ? splits.validation() : splits.test();
+    List<Example> test = subset(evalSplit, c.maxTestExamples(), 0x74657374L);
     List<String> classes = new ArrayList<>(new TreeSet<>(labels(train)));
     if (classes.size() < 2) {
       throw new IllegalArgumentException("training data has " + classes.size() + " distinct label(s); need >= 2");
@@ -80,7 +83,8 @@ final class FleetData implements AutoCloseable {
       }
     }
     if (testKnown.isEmpty()) {
-      throw new IllegalArgumentException("no test example has a label seen in training");
+      throw new IllegalArgumentException("no " + c.evalSplit().name().toLowerCase(java.util.Locale.ROOT)
+          + " example has a label seen in training");
     }
     ModelBundle bundle = c.model().equals(IntentModels.MINILM_MLP)
         ? IntentModels.minilmMlpBundle(classes, c.hidden(), c.seed(), "sim", IntentModels.minilmEncoderSha256())

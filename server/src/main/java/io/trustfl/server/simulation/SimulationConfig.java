@@ -1,6 +1,7 @@
 package io.trustfl.server.simulation;
 
 import io.trustfl.client.RetentionPolicy;
+import io.trustfl.server.aggregation.AdaptiveClipping;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -8,8 +9,9 @@ import java.util.Objects;
 /**
  * Everything a federated simulation run depends on. Build with {@link #builder()}, which holds the defaults of
  * {@code trustfl simulate} (CLINC150, intent-minilm-mlp, 500 clients, 50 per round, 100 rounds, Dirichlet α = 0.1,
- * uniform selection, no DP; locally 2 full-batch Adam epochs at lr 0.01, FedYogi η = 0.1 on the server, chosen on
- * CLINC150 as docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
+ * uniform selection, no DP; locally one full-batch SGD step at lr 10 — a FedSGD round, whose delta is −10 × the
+ * device's gradient — and FedYogi η = 0.03 on the server, chosen on CLINC150's validation split as
+ * docs/FEDERATED.md records) and validates every field once in {@link Builder#build()}.
  *
  * @param data data set name: {@code clinc150} or {@code snips}
  * @param dataDir directory holding the data sets, or null for {@code $TRUSTFL_DATA_DIR} / {@code ../shared/data}
@@ -28,12 +30,15 @@ import java.util.Objects;
  * @param epsilon user-level ε target for central DP
  * @param delta δ for central DP
  * @param adaptiveClipping adaptive clipping (Andrew et al. 2021) under central DP
+ * @param clipInit the initial clip norm C₀ of adaptive clipping (TFF/Flower default 0.1)
  * @param clipNorm the fixed server clip norm (central DP with fixed clipping; +∞ = none without DP)
  * @param transport in-process or network
  * @param seed seed of partitioning, selection, arrivals and dropout
- * @param evalEvery evaluate on the test split every this many rounds (and after the last)
+ * @param evalEvery evaluate every this many rounds (and after the last)
+ * @param evalSplit the split evaluated: test (the default), or validation for choosing hyper-parameters without
+ *     looking at test
  * @param localEpochs local epochs per round
- * @param localBatchSize local batch size
+ * @param localBatchSize local batch size; 0 = full batch (all of a device's examples in one step)
  * @param localLearningRate local learning rate
  * @param localOptimizer {@code sgd} or {@code adam}
  * @param fedproxMu FedProx proximal coefficient μ of local training (0 = plain local training)
@@ -42,15 +47,16 @@ import java.util.Objects;
  * @param cosineServerLearningRate decay η over the rounds by a cosine to η/100 (false: constant η)
  * @param dropout probability that a selected device never reports (over-selection compensates)
  * @param maxTrainExamples use only the first this many training examples (0 = all); for quick runs
- * @param maxTestExamples evaluate on only the first this many test examples (0 = all)
+ * @param maxTestExamples evaluate on only a seeded subset of this many examples of the evaluated split (0 = all)
  * @param embeddingCache persistent MiniLM embedding cache file, or null for the default under the user cache
  * @param probes on-device probes every selected device runs after local training (see {@link #KNOWN_PROBES}; empty:
  *     none); only with the {@code intent-bag} model and the in-process transport
  */
 public record SimulationConfig(String data, Path dataDir, String model, int hidden, int bagBuckets, int clients,
     int clientsPerRound, int rounds, PartitionSpec partition, SelectionKind selection, boolean continual, int storeCap,
-    RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipNorm,
-    Transport transport, long seed, int evalEvery, int localEpochs, int localBatchSize, double localLearningRate,
+    RetentionPolicy retention, DpKind dp, double epsilon, double delta, boolean adaptiveClipping, double clipInit,
+    double clipNorm, Transport transport, long seed, int evalEvery, EvalSplit evalSplit, int localEpochs,
+    int localBatchSize, double localLearningRate,
     String localOptimizer, double fedproxMu, String serverOptimizer, double serverLearningRate,
     boolean cosineServerLearningRate, double dropout,
     int maxTrainExamples, int maxTestExamples, Path embeddingCache, java.util.List<String> probes) {
@@ -74,6 +80,14 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     CENTRAL
   }
 
+  /** The split the global model is evaluated on. */
+  public enum EvalSplit {
+    /** The test split (reported figures). */
+    TEST,
+    /** The validation split (hyper-parameter choice). */
+    VALIDATION
+  }
+
   /** How devices and server talk. */
   public enum Transport {
     /** Method calls in one process. */
@@ -91,6 +105,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(dp, "dp");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(evalSplit, "evalSplit");
     Objects.requireNonNull(localOptimizer, "localOptimizer");
     Objects.requireNonNull(serverOptimizer, "serverOptimizer");
     probes = java.util.List.copyOf(new java.util.TreeSet<>(Objects.requireNonNull(probes, "probes")));
@@ -126,7 +141,7 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     requireAtLeast("storeCap", storeCap, 0);
     requireAtLeast("evalEvery", evalEvery, 1);
     requireAtLeast("localEpochs", localEpochs, 1);
-    requireAtLeast("localBatchSize", localBatchSize, 1);
+    requireAtLeast("localBatchSize", localBatchSize, 0);
     requireAtLeast("maxTrainExamples", maxTrainExamples, 0);
     requireAtLeast("maxTestExamples", maxTestExamples, 0);
     requirePositive("localLearningRate", localLearningRate);
@@ -152,6 +167,13 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       if (!adaptiveClipping) {
         requirePositive("clipNorm", clipNorm);
       }
+      requirePositive("clipInit", clipInit);
+      if (!adaptiveClipping && clipInit != AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM) {
+        throw new IllegalArgumentException("clipInit is the initial norm of adaptive clipping; with a fixed clip"
+            + " norm give only the clip norm");
+      }
+    } else if (clipInit != AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM) {
+      throw new IllegalArgumentException("clipInit needs central DP with adaptive clipping");
     } else if (!(clipNorm > 0)) {
       throw new IllegalArgumentException("clipNorm must be > 0 (or +Infinity for none), got " + clipNorm);
     }
@@ -189,7 +211,9 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
         dp.name(), "e" + epsilon, "d" + delta, "a" + adaptiveClipping, "C" + clipNorm, "s" + seed, "le" + localEpochs,
         "lb" + localBatchSize, "lr" + localLearningRate, localOptimizer, "mu" + fedproxMu, serverOptimizer,
         "slr" + serverLearningRate,
-        "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples);
+        "cos" + cosineServerLearningRate, "drop" + dropout, "mt" + maxTrainExamples, "me" + maxTestExamples)
+        + (evalSplit == EvalSplit.TEST ? "" : "|eval-" + evalSplit.name())
+        + (clipInit == AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM ? "" : "|C0" + clipInit);
   }
 
   /** Mutable builder; {@link #build()} validates. Not thread-safe. */
@@ -211,17 +235,19 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     private double epsilon = 8;
     private double delta = 1e-5;
     private boolean adaptiveClipping = true;
+    private double clipInit = AdaptiveClipping.DEFAULT_INITIAL_CLIP_NORM;
     private double clipNorm = Double.POSITIVE_INFINITY;
     private Transport transport = Transport.IN_PROCESS;
     private long seed;
     private int evalEvery = 5;
-    private int localEpochs = 2;
-    private int localBatchSize = 64;
-    private double localLearningRate = 0.01;
-    private String localOptimizer = "adam";
+    private EvalSplit evalSplit = EvalSplit.TEST;
+    private int localEpochs = 1;
+    private int localBatchSize;
+    private double localLearningRate = 10;
+    private String localOptimizer = "sgd";
     private double fedproxMu;
     private String serverOptimizer = "fedyogi";
-    private double serverLearningRate = 0.1;
+    private double serverLearningRate = 0.03;
     private boolean cosineServerLearningRate;
     private double dropout;
     private int maxTrainExamples;
@@ -333,6 +359,12 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** Initial clip norm C₀ of adaptive clipping (default 0.1). */
+    public Builder clipInit(double v) {
+      clipInit = v;
+      return this;
+    }
+
     /** Fixed server clip norm. */
     public Builder clipNorm(double v) {
       clipNorm = v;
@@ -357,13 +389,19 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
       return this;
     }
 
+    /** The split evaluated: test (default) or validation. */
+    public Builder evalSplit(EvalSplit v) {
+      evalSplit = v;
+      return this;
+    }
+
     /** Local epochs. */
     public Builder localEpochs(int v) {
       localEpochs = v;
       return this;
     }
 
-    /** Local batch size. */
+    /** Local batch size (0 = full batch, the default). */
     public Builder localBatchSize(int v) {
       localBatchSize = v;
       return this;
@@ -438,8 +476,10 @@ public record SimulationConfig(String data, Path dataDir, String model, int hidd
     /** Validates and builds. */
     public SimulationConfig build() {
       return new SimulationConfig(data, dataDir, model, hidden, bagBuckets, clients, clientsPerRound, rounds,
-          partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipNorm,
-          transport, seed, evalEvery, localEpochs, localBatchSize, localLearningRate, localOptimizer, fedproxMu,
+          partition, selection, continual, storeCap, retention, dp, epsilon, delta, adaptiveClipping, clipInit,
+          clipNorm, transport, seed, evalEvery, evalSplit, localEpochs, localBatchSize, localLearningRate,
+          localOptimizer,
+          fedproxMu,
           serverOptimizer, serverLearningRate, cosineServerLearningRate, dropout, maxTrainExamples, maxTestExamples,
           embeddingCache, probes);
     }

@@ -74,7 +74,8 @@ final class SimulationReport {
         .append("<h1>TrustFL federated simulation</h1>\n<h2>Result</h2>\n<table>\n");
     row(h, "rounds run", (lastRound == null ? 0 : lastRound.round() + 1) + " of " + c.rounds()
         + (r.stoppedEarly() ? " (stopped: privacy budget reached)" : ""));
-    row(h, "test accuracy", String.format(Locale.ROOT, "%.4f (initial model %.4f)", r.finalAccuracy(),
+    row(h, c.evalSplit().name().toLowerCase(Locale.ROOT) + " accuracy", String.format(Locale.ROOT,
+        "%.4f (initial model %.4f)", r.finalAccuracy(),
         r.initialAccuracy()));
     row(h, "user-level epsilon", c.dp() == SimulationConfig.DpKind.CENTRAL
         ? String.format(Locale.ROOT, "%.4f of %.3g at delta %.1e (RDP accountant, q = max inclusion probability)",
@@ -101,7 +102,8 @@ final class SimulationReport {
         + c.storeCap() : ""));
     row(h, "DP", c.dp() == SimulationConfig.DpKind.CENTRAL ? "central, " + (c.adaptiveClipping()
         ? "adaptive clipping" : "fixed clip " + c.clipNorm()) : "none");
-    row(h, "local training", c.localEpochs() + " epochs, batch " + c.localBatchSize() + ", " + c.localOptimizer()
+    row(h, "local training", c.localEpochs() + " epochs, batch "
+        + (c.localBatchSize() == 0 ? "full" : Integer.toString(c.localBatchSize())) + ", " + c.localOptimizer()
         + " lr " + c.localLearningRate());
     row(h, "server optimizer", c.serverOptimizer() + " lr " + c.serverLearningRate());
     row(h, "seed", Long.toString(c.seed()));

@@ -168,9 +168,10 @@ public final class Simulator {
     List<RoundMetrics> history = readMetrics(out.resolve(METRICS), start);
 
     try (FleetData data = FleetData.load(config); Kernels kernels = KernelRegistry.open()) {
-      listener.info(String.format(Locale.ROOT, "data %s: %d training examples, %d test, %d classes; features in"
+      listener.info(String.format(Locale.ROOT, "data %s: %d training examples, %d %s, %d classes; features in"
           + " %.1f s (%d encoded, %d from the embedding cache%s)", config.data(), data.train.size(),
-          data.test.size(), data.classes.size(), data.featurizeSeconds, data.embeddingsEncoded,
+          data.test.size(), config.evalSplit().name().toLowerCase(Locale.ROOT), data.classes.size(),
+          data.featurizeSeconds, data.embeddingsEncoded,
           data.embeddingsCached, data.embeddingCacheFile == null ? "" : " " + data.embeddingCacheFile));
       ModelLayout layout = ModelLayout.of(data.bundle.getInitialWeights());
       float[] initial = layout.flatten(data.bundle.getInitialWeights());
@@ -208,7 +209,8 @@ public final class Simulator {
           CentralDpAggregator.Builder b = CentralDpAggregator.builder().noiseMultiplier(sigma)
               .expectedClientsPerRound(expected);
           if (adaptive) {
-            AdaptiveClipping ac = AdaptiveClipping.withDefaults(expected);
+            AdaptiveClipping ac = AdaptiveClipping.of(config.clipInit(), AdaptiveClipping.DEFAULT_TARGET_QUANTILE,
+                AdaptiveClipping.DEFAULT_LEARNING_RATE, AdaptiveClipping.withDefaults(expected).countNoiseStddev());
             dpAggregator = b.adaptiveClipping(resume.map(cp -> ac.resume(cp.clipNorm())).orElse(ac)).build();
           } else {
             dpAggregator = b.fixedClipNorm(config.clipNorm()).build();

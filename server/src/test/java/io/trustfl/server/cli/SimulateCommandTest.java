@@ -38,6 +38,8 @@ class SimulateCommandTest {
     assertBadInput("--dropout must be in [0, 1), got 1.5", "simulate", "--dropout", "1.5");
     assertBadInput("Invalid value for option '--rounds'", "simulate", "--rounds", "many");
     assertBadInput("--transport must be in-process or network, got 'pigeon'", "simulate", "--transport", "pigeon");
+    assertBadInput("--clip-init needs central DP with adaptive clipping", "simulate", "--clip-init", "2");
+    assertBadInput("--eval-split must be test or validation, got 'train'", "simulate", "--eval-split", "train");
     assertBadInput("--bag-buckets must be >= 16, got 3", "simulate", "--bag-buckets", "3");
     assertBadInput("--probes must be among [counterfactual], got 'weat'", "simulate", "--model", "intent-bag",
         "--probes", "counterfactual,weat");

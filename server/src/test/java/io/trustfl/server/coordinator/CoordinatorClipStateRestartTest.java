@@ -138,6 +138,35 @@ class CoordinatorClipStateRestartTest {
     }
   }
 
+  /**
+   * Under adaptive clipping the plan of every round carries the clip norm that round is released with (the
+   * adapted C, as the round summary records it), not the configured C₀ — also after a restart. Before the fix the
+   * plan always said 0.1, so devices clipped to C₀ while the server had adapted C upwards.
+   */
+  @Test
+  void thePlanCarriesTheAdaptedClipNorm() throws IOException {
+    Path state = dir.resolve("plan");
+    CoordinatorConfig first = config(state);
+    try (Coordinator c = Coordinator.open(first, kernels, Clock.systemUTC())) {
+      for (int r = 0; r < 3; r++) {
+        select(c);
+        double sent = TaskPlan.parseFrom(c.planFor("dev-0").plan()).getClipNorm();
+        upload(c, 0, FLEET);
+        RoundSummary released = c.summaries().get(c.summaries().size() - 1);
+        assertEquals(r, released.getRound());
+        assertEquals(released.getClipNorm(), sent, "round " + r + ": plan clip norm = the released clip norm");
+      }
+      select(c);
+    }
+    double adapted = clipNormOf(first);
+    assertNotEquals(C0, adapted, "the clip norm must have adapted, or the test proves nothing");
+    CoordinatorConfig second = config(state);
+    try (Coordinator b = Coordinator.open(second, kernels, Clock.systemUTC())) {
+      assertEquals(adapted, TaskPlan.parseFrom(b.planFor("dev-1").plan()).getClipNorm(),
+          "after a restart the open round's plan carries the restored clip norm");
+    }
+  }
+
   @Test
   void aCheckpointThatDoesNotFitTheAggregatorIsRefused() throws IOException {
     Path central = dir.resolve("central");

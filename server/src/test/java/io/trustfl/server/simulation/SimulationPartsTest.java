@@ -126,5 +126,13 @@ class SimulationPartsTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulationConfig.builder().dropout(1).build())
         .getMessage().contains("dropout must be in [0, 1), got 1.0"));
     assertEquals(20, SimulationConfig.builder().continual(true).build().effectiveStoreCap());
+    assertEquals("clipInit needs central DP with adaptive clipping", assertThrows(IllegalArgumentException.class,
+        () -> SimulationConfig.builder().clipInit(2).build()).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulationConfig.builder()
+        .dp(SimulationConfig.DpKind.CENTRAL).adaptiveClipping(false).clipNorm(1).clipInit(2).build())
+        .getMessage().startsWith("clipInit is the initial norm of adaptive clipping"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SimulationConfig.builder()
+        .dp(SimulationConfig.DpKind.CENTRAL).clipInit(0).build()).getMessage()
+        .contains("clipInit must be finite and > 0, got 0.0"));
   }
 }

@@ -3,10 +3,15 @@ package io.trustfl.server.simulation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trustfl.data.DataDirectory;
+import io.trustfl.data.Example;
+import io.trustfl.data.Snips;
+import io.trustfl.train.Evaluation;
+import io.trustfl.train.Params;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,5 +246,49 @@ class SimulatorTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> small().model("intent-minilm-mlp").probes(List.of("counterfactual")).build());
     assertTrue(e.getMessage().startsWith("probes need the intent-bag model"), e.getMessage());
+  }
+
+  @Test
+  void validationSplitIsEvaluatedWithoutChangingTraining(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().evalSplit(SimulationConfig.EvalSplit.VALIDATION).maxTestExamples(0).build();
+    assertNotEquals(small().build().fingerprint(), c.fingerprint(), "a test-split checkpoint must not be resumed");
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    // The evaluated split does not touch training: same seed, same (full-batch) training, same weights.
+    assertEquals(full.finalWeights(), r.finalWeights());
+    // The evaluation batch is SNIPS's validation split, read here straight from the data set: same label counts.
+    List<Example> validation = Snips.load(dataDir).validation().examples();
+    try (FleetData d = FleetData.load(c)) {
+      int[] want = new int[d.classes.size()];
+      for (Example e : validation) {
+        int i = d.classes.indexOf(e.label());
+        if (i >= 0) {
+          want[i]++;
+        }
+      }
+      int[] got = new int[d.classes.size()];
+      for (int y : d.test.labels()) {
+        got[y]++;
+      }
+      assertArrayEquals(want, got);
+      assertEquals(validation.size(), d.test.size(), "every validation label was seen in training");
+      assertEquals(Evaluation.of(d.stepModel, Params.fromWeights(r.finalWeights()), d.test).accuracy(),
+          r.finalAccuracy(), 1e-12);
+    }
+    assertTrue(Files.readString(out.resolve(SimulationReport.HTML), StandardCharsets.UTF_8)
+        .contains("validation accuracy"));
+  }
+
+  @Test
+  void adaptiveClippingStartsAtTheGivenInitialClipNorm(@TempDir Path out) throws IOException {
+    SimulationConfig c = small().clients(40).clientsPerRound(10).rounds(2).evalEvery(2)
+        .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).clipInit(0.5).build();
+    assertNotEquals(small().clients(40).clientsPerRound(10).rounds(2).evalEvery(2)
+        .dp(SimulationConfig.DpKind.CENTRAL).epsilon(8.0).delta(1e-5).build().fingerprint(), c.fingerprint());
+    Simulator.Result r = Simulator.run(c, out, new Simulator.Listener() {});
+    assertEquals(0.5, r.metrics().get(0).clipNorm(), 1e-12);
+    // One geometric step C <- C exp(-0.2 (b - 0.5)) with the noisy fraction b: |log(C1/C0)| <= 0.2 * |b - 0.5|,
+    // and b stays within 0.5 +- 1.5 (sigma_b / n = 0.05: thirty standard deviations) -- so a factor within e^0.3.
+    double ratio = r.metrics().get(1).clipNorm() / 0.5;
+    assertTrue(ratio != 1.0 && Math.abs(Math.log(ratio)) <= 0.3, "C1 / C0 = " + ratio);
   }
 }
