@@ -79,16 +79,22 @@ class PortableMathTest {
   }
 
   @Test
-  void flatCosKernelMatchesStrictMathOnTheReducedRange() {
+  void flatSinAndCosKernelsMatchStrictMathOnTheReducedRange() {
     SplittableRandom rnd = new SplittableRandom(4);
     for (int i = 0; i < 2_000_000; i++) {
       double x = (rnd.nextLong() >>> 11) * 0x1p-53 * (Math.PI / 4);
+      assertSameBits(StrictMath.sin(x), PortableMath.sinKernelFlat(x), x);
       assertSameBits(StrictMath.cos(x), PortableMath.cosKernelFlat(x), x);
+      // Where fdlibm shortcuts |x| < 2^-27 (every binade down to the subnormals) and just above it.
+      double tiny = Double.longBitsToDouble(rnd.nextLong(0x3e50000000000000L));
+      assertSameBits(StrictMath.sin(tiny), PortableMath.sinKernelFlat(tiny), tiny);
+      assertSameBits(StrictMath.cos(tiny), PortableMath.cosKernelFlat(tiny), tiny);
     }
-    double[] edges = {0.0, 0x1p-30, 0x1p-27, Math.nextDown(0x1p-27), 0.29, 0.3, 0.31, 0.78125, 0.7813, Math.PI / 4,
+    double[] edges = {0.0, Double.MIN_VALUE, Double.MIN_NORMAL, 0x1p-30, 0x1p-27, Math.nextDown(0x1p-27), 0.29, 0.3, 0.31, 0.78125, 0.7813, Math.PI / 4,
         Double.longBitsToDouble(0x3FD3333300000000L), Math.nextDown(Double.longBitsToDouble(0x3FD3333300000000L)),
         Double.longBitsToDouble(0x3fe9000000000000L), Double.longBitsToDouble(0x3fe9000100000000L)};
     for (double x : edges) {
+      assertSameBits(StrictMath.sin(x), PortableMath.sinKernelFlat(x), x);
       assertSameBits(StrictMath.cos(x), PortableMath.cosKernelFlat(x), x);
     }
   }
