@@ -36,13 +36,14 @@ public final class JavaKernels implements Kernels {
   /**
    * Columns per step of the pipeline for array-backed rows: small, so that the next tile's memory reads and this
    * tile's cached arithmetic sit close together in the instruction stream and the core overlaps them (the native
-   * kernel's choice, which measured best here for Java too).
+   * kernel's choice).
    */
   private static final int PIPELINE_STEP = 256;
 
   /**
    * Rows per tile of the pipeline: one pass of the sum per four rows, and four rows of a 1,000,000-dimension update
-   * (16 MB) still stay in the last-level cache until they are scaled (measured for 64 × 1,000,000: 4 beat 2 and 8).
+   * (16 MB) still stay in the last-level cache until they are scaled (in a quick timing of 64 × 1,000,000, 4 beat
+   * 2 and 8).
    */
   private static final int TILE_ROWS = 4;
 
@@ -180,7 +181,7 @@ public final class JavaKernels implements Kernels {
     lanes[lo + 7] = s7;
   }
 
-  /** The norm from eight partial sums, combined as {@link ClipMath#l2Norm(float[], int, int)} does; NaN if not finite. */
+  /** The norm from eight partial sums, combined like {@link ClipMath#l2Norm(float[], int, int)}; NaN unless finite. */
   private static double normOfLanes(double[] l, int lo) {
     double ss = ((l[lo] + l[lo + 1]) + (l[lo + 2] + l[lo + 3])) + ((l[lo + 4] + l[lo + 5]) + (l[lo + 6] + l[lo + 7]));
     return Double.isFinite(ss) ? Math.sqrt(ss) : Double.NaN;

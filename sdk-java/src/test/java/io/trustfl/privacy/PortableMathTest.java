@@ -90,7 +90,8 @@ class PortableMathTest {
       assertSameBits(StrictMath.sin(tiny), PortableMath.sinKernelFlat(tiny), tiny);
       assertSameBits(StrictMath.cos(tiny), PortableMath.cosKernelFlat(tiny), tiny);
     }
-    double[] edges = {0.0, Double.MIN_VALUE, Double.MIN_NORMAL, 0x1p-30, 0x1p-27, Math.nextDown(0x1p-27), 0.29, 0.3, 0.31, 0.78125, 0.7813, Math.PI / 4,
+    double[] edges = {0.0, Double.MIN_VALUE, Double.MIN_NORMAL, 0x1p-30, 0x1p-27, Math.nextDown(0x1p-27), 0.29, 0.3,
+        0.31, 0.78125, 0.7813, Math.PI / 4,
         Double.longBitsToDouble(0x3FD3333300000000L), Math.nextDown(Double.longBitsToDouble(0x3FD3333300000000L)),
         Double.longBitsToDouble(0x3fe9000000000000L), Double.longBitsToDouble(0x3fe9000100000000L)};
     for (double x : edges) {
