@@ -46,6 +46,18 @@ public final class ChaChaGaussian {
     generate(key, nonce, firstIndex, target, off, len, stddev, true);
   }
 
+  /**
+   * Blocks computed per round of the generator (2,048 normals): enough lanes that C2's vector loops spend little
+   * time in their scalar pre- and post-loops, while the lanes (18 KB) and the normals (16 KB) stay in L1
+   * (in a quick timing the keystream of 256-block chunks was about 1.5× faster than of 64-block chunks).
+   */
+  static final int CHUNK_BLOCKS = 256;
+
+  /** Block counters wrap modulo 2⁶¹ because normal indexes wrap modulo 2⁶⁴ (docs/NOISE.md §3). */
+  private static final long COUNTER_MASK = (1L << 61) - 1;
+
+  private static final long FRACTION_50 = (1L << 50) - 1;
+
   private static void generate(NoiseKey key, long nonce, long firstIndex, double[] out, int off, int len,
       double scale, boolean add) {
     Objects.requireNonNull(key, "key");
@@ -54,64 +66,83 @@ public final class ChaChaGaussian {
       return;
     }
     int[] keyWords = key.wordsNoCopy();
-    int[] block = new int[ChaCha20.BLOCK_WORDS];
-    double[] normals = new double[NORMALS_PER_BLOCK];
     int nonceLo = (int) nonce;
     int nonceHi = (int) (nonce >>> 32);
+    int chunk = (int) Math.min(CHUNK_BLOCKS, ((firstIndex & 7) + len + 7) >>> 3);
+    int[][] lanes = new int[ChaCha20.LANE_ARRAYS][chunk];
+    double[] normals = new double[NORMALS_PER_BLOCK * chunk];
     long index = firstIndex;
     int written = 0;
     while (written < len) {
       long counter = index >>> 3;
       int slot = (int) (index & 7);
-      ChaCha20.block(keyWords, (int) counter, (int) (counter >>> 32), nonceLo, nonceHi, block, 0);
-      blockToNormals(block, normals);
-      int take = Math.min(NORMALS_PER_BLOCK - slot, len - written);
+      int blocks = (int) Math.min(chunk, (slot + (long) (len - written) + 7) >>> 3);
+      int[] lo = lanes[16];
+      int[] hi = lanes[17];
+      for (int j = 0; j < blocks; j++) {
+        long c = (counter + j) & COUNTER_MASK;
+        lo[j] = (int) c;
+        hi[j] = (int) (c >>> 32);
+      }
+      ChaCha20.blocks(keyWords, nonceLo, nonceHi, blocks, lanes);
+      lanesToNormals(lanes, blocks, normals);
+      int take = (int) Math.min(NORMALS_PER_BLOCK * (long) blocks - slot, len - written);
+      int o = off + written;
       if (add) {
         for (int s = 0; s < take; s++) {
-          out[off + written + s] += scale * normals[slot + s];
+          out[o + s] += scale * normals[slot + s];
         }
       } else {
-        System.arraycopy(normals, slot, out, off + written, take);
+        System.arraycopy(normals, slot, out, o, take);
       }
       written += take;
       index += take;
     }
   }
 
-  /** Maps one block's 16 words to its 8 normals (docs/NOISE.md §3). */
-  static void blockToNormals(int[] w, double[] out) {
-    for (int p = 0; p < 4; p++) {
-      long a = (w[4 * p] & 0xffffffffL) | ((long) w[4 * p + 1] << 32);
-      long b = (w[4 * p + 2] & 0xffffffffL) | ((long) w[4 * p + 3] << 32);
-      double u = 1.0 - (a >>> 11) * TWO_POW_MINUS_53;
-      double v = (b >>> 11) * TWO_POW_MINUS_53;
-      double r = Math.sqrt(-2.0 * PortableMath.log(u));
-      sinCos2Pi(v, r, out, 2 * p);
+  /**
+   * Maps blocks {@code 0 … n−1} of {@link ChaCha20#blocks}' lanes to {@code out[8j + slot]} (docs/NOISE.md §3).
+   *
+   * <p>Exactly the operations of the spec, arranged without data-dependent branches (the octant, its parity and the
+   * cosine kernel's range are uniformly random, so branches on them would be mispredicted about half the time):
+   * {@code v·8} splits exactly into the octant {@code b >>> 61} and the fraction {@code m·2⁻⁵⁰} with {@code m} the
+   * next 50 bits, {@code 1 − f} is {@code (2⁵⁰ − m)·2⁻⁵⁰} (exact either way), and the octant's swap and signs are
+   * bit masks — negating a factor flips the product's sign bit exactly as negating the product does.
+   *
+   * <p>The pair mapping sits in this loop and its callees are kept under C2's 325-byte limit for inlining hot
+   * methods, so the loop compiles to one straight-line body without calls.
+   */
+  static void lanesToNormals(int[][] lanes, int n, double[] out) {
+    for (int j = 0; j < n; j++) {
+      // The four pairs of a block in one iteration: four independent dependency chains (log, sqrt, kernels) side
+      // by side for the out-of-order core (in a quick timing about 1.4× faster than one pair per iteration).
+      for (int p = 0; p < 4; p++) {
+        long a = (lanes[4 * p][j] & 0xffffffffL) | ((long) lanes[4 * p + 1][j] << 32);
+        long b = (lanes[4 * p + 2][j] & 0xffffffffL) | ((long) lanes[4 * p + 3][j] << 32);
+        double u = 1.0 - (a >>> 11) * TWO_POW_MINUS_53;
+        double r = Math.sqrt(-2.0 * PortableMath.logFlat(u));
+        int octant = (int) (b >>> 61);
+        long m = (b >>> 11) & FRACTION_50;
+        long odd = octant & 1;
+        double x = (((m ^ (-odd & FRACTION_50)) + odd) * 0x1p-50) * PI_OVER_4; // g = f, or 1 − f if odd
+        long sb = Double.doubleToRawLongBits(PortableMath.sinKernelFlat(x));
+        long cb = Double.doubleToRawLongBits(PortableMath.cosKernelFlat(x));
+        long swap = -(long) (((octant + 1) >> 1) & 1); // octants 1, 2, 5, 6
+        long cosSign = (long) ((octant + 2) & 4) << 61; // octants 2 … 5
+        long sinSign = (long) (octant & 4) << 61; // octants 4 … 7
+        int i = 8 * j + 2 * p;
+        out[i] = r * Double.longBitsToDouble(((cb & ~swap) | (sb & swap)) ^ cosSign);
+        out[i + 1] = r * Double.longBitsToDouble(((sb & ~swap) | (cb & swap)) ^ sinSign);
+      }
     }
   }
 
-  /** out[i] = r·cos(2πv), out[i+1] = r·sin(2πv) for v in [0, 1), by exact octant reduction. */
-  private static void sinCos2Pi(double v, double r, double[] out, int i) {
-    double v8 = v * 8.0; // exact
-    int octant = (int) v8;
-    double f = v8 - octant; // exact, in [0, 1)
-    double g = (octant & 1) == 0 ? f : 1.0 - f; // exact
-    double x = g * PI_OVER_4;
-    double s = PortableMath.sinKernel(x);
-    double c = PortableMath.cosKernel(x);
-    double cos;
-    double sin;
-    switch (octant) {
-      case 0: cos = c; sin = s; break;
-      case 1: cos = s; sin = c; break;
-      case 2: cos = -s; sin = c; break;
-      case 3: cos = -c; sin = s; break;
-      case 4: cos = -c; sin = -s; break;
-      case 5: cos = -s; sin = -c; break;
-      case 6: cos = s; sin = -c; break;
-      default: cos = c; sin = -s; break;
+  /** Maps one block's 16 words to its 8 normals (docs/NOISE.md §3). */
+  static void blockToNormals(int[] w, double[] out) {
+    int[][] lanes = new int[ChaCha20.BLOCK_WORDS][1];
+    for (int k = 0; k < ChaCha20.BLOCK_WORDS; k++) {
+      lanes[k][0] = w[k];
     }
-    out[i] = r * cos;
-    out[i + 1] = r * sin;
+    lanesToNormals(lanes, 1, out);
   }
 }

@@ -112,6 +112,51 @@ final class PortableMath {
     return dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
   }
 
+  /**
+   * {@link #log} with fdlibm's {@code k == 0} shortcuts folded into the general formulas, which give the same bits:
+   * with {@code dk = 0} both products with {@code dk} are +0, {@code t + 0 = t} and {@code t − 0 = t} for the
+   * values that occur, and {@code 0 − (y − f)} equals {@code f − y} because IEEE subtraction rounds symmetrically
+   * (for {@code y = f} both are +0). The branch on {@code k == 0} is taken for about 29% of uniforms in
+   * {@code [2⁻⁵³, 1]} at random, so removing it saves mispredictions. Inputs outside the noise domain (zero,
+   * negative, subnormal, infinite, NaN) go to {@link #log}. Same result as {@link #log} for every {@code x}.
+   */
+  static double logFlat(double x) {
+    long bits = Double.doubleToRawLongBits(x);
+    int hx = (int) (bits >>> 32);
+    if (hx < 0x00100000 || hx >= 0x7ff00000) {
+      return log(x);
+    }
+    return logFlatNormal(bits, hx);
+  }
+
+  /**
+   * The body of {@link #logFlat} for normal positive {@code x}. fdlibm's three final formulas all have the form
+   * {@code dk·LN2_HI − (t − f)}; the three {@code t} are computed and one is selected with bit masks, so the rare
+   * {@code |f| < 2⁻²⁰} path (about twice per million uniforms) is no branch: C2 compiles a never-seen branch as a
+   * trap, and taking it later deoptimizes and recompiles the whole noise loop. For {@code f = 0} that path gives
+   * {@code dk·LN2_HI + dk·LN2_LO} (+0 for {@code k = 0}), as fdlibm does.
+   */
+  private static double logFlatNormal(long bits, int hx) {
+    int k = (hx >> 20) - 1023;
+    hx &= 0x000fffff;
+    int i = (hx + 0x95f64) & 0x100000;
+    double f = Double.longBitsToDouble(((long) (hx | (i ^ 0x3ff00000)) << 32) | (bits & 0xffffffffL)) - 1.0;
+    double dk = k + (i >> 20);
+    double s = f / (2.0 + f);
+    double z = s * s;
+    double w = z * z;
+    double r = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6));
+    double hfsq = 0.5 * f * f;
+    double dkLo = dk * LN2_LO;
+    long tHfsq = Double.doubleToRawLongBits(hfsq - (s * (hfsq + r) + dkLo));
+    long tPlain = Double.doubleToRawLongBits(s * (f - r) - dkLo);
+    long tSmall = Double.doubleToRawLongBits(f * f * (0.5 - 0.33333333333333333 * f) - dkLo);
+    long useHfsq = (long) (-((hx - 0x6147a) | (0x6b851 - hx)) >> 31); // fdlibm's i > 0 (about 4%)
+    long useSmall = (long) (((0x000fffff & (2 + hx)) - 3) >> 31); // |f| < 2^-20
+    long t = (tSmall & useSmall) | (((tHfsq & useHfsq) | (tPlain & ~useHfsq)) & ~useSmall);
+    return dk * LN2_HI - (Double.longBitsToDouble(t) - f);
+  }
+
   /** sin(x) for |x| ≤ π/4, fdlibm {@code __kernel_sin(x, 0, 0)}. */
   static double sinKernel(double x) {
     int ix = (int) (Double.doubleToRawLongBits(x) >>> 32) & 0x7fffffff;
@@ -141,6 +186,39 @@ final class PortableMath {
     } else {
       qx = Double.longBitsToDouble((long) (ix - 0x00200000) << 32); // x/4, low word 0
     }
+    double hz = 0.5 * z - qx;
+    double a = 1.0 - qx;
+    return a - (hz - z * r);
+  }
+
+  /**
+   * {@link #sinKernel} for {@code 0 ≤ x ≤ π/4} without its {@code |x| < 2⁻²⁷} branch, which gives the same bits:
+   * there {@code |v·(S1 + z·r)| < x³/6·(1 + 2⁻⁴⁰) < x·2⁻⁵⁴}, less than half an ulp of {@code x}, so
+   * {@code x + v·(S1 + z·r)} rounds to {@code x} (and {@code 0 + 0 = 0}). A branch taken about once per 10⁸
+   * angles would only make C2 deoptimize and recompile the loop around it when it is first taken.
+   */
+  static double sinKernelFlat(double x) {
+    double z = x * x;
+    double v = z * x;
+    double r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+    return x + v * (S1 + z * r);
+  }
+
+  /**
+   * {@link #cosKernel} for {@code 0 ≤ x ≤ π/4} without branches, with the same bits. The {@code |x| < 0.3} path
+   * computes {@code 1 − (0.5·z − z·r)}, which is the general formula with {@code qx = 0} ({@code 0.5·z − 0} and
+   * {@code 1 − 0} are exact), so {@code qx} is selected with bit masks (the range test is random for the noise
+   * angles: a branch would be mispredicted). The {@code |x| < 2⁻²⁷} shortcut returns 1, and so does the formula:
+   * {@code 0.5·z − z·r < 2⁻⁵⁵} is less than half an ulp below 1.
+   */
+  static double cosKernelFlat(double x) {
+    int ix = (int) (Double.doubleToRawLongBits(x) >>> 32) & 0x7fffffff;
+    double z = x * x;
+    double r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+    long big = (long) ((0x3fe90000 - ix) >> 31); // |x| > 0.78125: qx = 0.28125
+    long qb = (0x3FD2000000000000L & big) | (((long) (ix - 0x00200000) << 32) & ~big);
+    qb &= ~(long) ((ix - 0x3FD33333) >> 31); // |x| < 0.3: qx = 0
+    double qx = Double.longBitsToDouble(qb);
     double hz = 0.5 * z - qx;
     double a = 1.0 - qx;
     return a - (hz - z * r);

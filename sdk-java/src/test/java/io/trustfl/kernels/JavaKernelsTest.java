@@ -83,6 +83,62 @@ class JavaKernelsTest {
     assertEquals(clippedExpected, res.clipped());
   }
 
+  @ParameterizedTest(name = "B={0} D={1}")
+  @CsvSource({"11,1003", "4,256", "5,7", "1,300"})
+  void arrayAndDirectRowsGiveExactlyTheRowByRowAccumulation(int b, int d) {
+    // The documented order: each row's norm is ClipMath.l2Norm's, and each column receives the scaled rows in
+    // increasing row order, one rounding for the product and one for the sum. Tiles of rows, column steps and
+    // four-row passes must not change a bit. B=11 gives tiles 4+4+3; D=1003 column steps 256*3+235.
+    SplittableRandom r = new SplittableRandom(b * 1000L + d);
+    float[] rows = randomRows(r, b * d, 1.0);
+    float[] weights = randomRows(r, b, 2.0);
+    for (int i = 0; i < b; i++) {
+      weights[i] = Math.abs(weights[i]);
+    }
+    if (b > 8) {
+      weights[2] = 0f;
+      rows[5 * d + d / 2] = Float.NaN;
+      weights[8] = Float.NaN;
+    }
+    double clip = 0.5 * Math.sqrt(d / 3.0);
+    double[] start = new double[d];
+    for (int j = 0; j < d; j++) {
+      start[j] = r.nextDouble() - 0.5;
+    }
+    double[] expected = start.clone();
+    double[] expectedNorms = new double[b];
+    for (int i = 0; i < b; i++) {
+      double norm = io.trustfl.privacy.ClipMath.l2Norm(rows, i * d, d);
+      expectedNorms[i] = norm;
+      double w = weights[i];
+      if (Double.isNaN(norm) || !Double.isFinite(w)) {
+        continue;
+      }
+      double a = w * (norm <= clip ? 1.0 : clip / norm);
+      if (a == 0.0) {
+        continue;
+      }
+      for (int j = 0; j < d; j++) {
+        expected[j] += a * rows[i * d + j];
+      }
+    }
+    for (boolean useDirect : new boolean[] {false, true}) {
+      DoubleBuffer sum = useDirect ? directDoubles(d) : DoubleBuffer.allocate(d);
+      sum.duplicate().put(start);
+      DoubleBuffer norms = DoubleBuffer.allocate(b);
+      k.clipAndAccumulate(useDirect ? direct(rows) : FloatBuffer.wrap(rows), b, d,
+          useDirect ? direct(weights) : FloatBuffer.wrap(weights), clip, sum, norms);
+      for (int i = 0; i < b; i++) {
+        assertEquals(Double.doubleToRawLongBits(expectedNorms[i]), Double.doubleToRawLongBits(norms.get(i)),
+            "direct=" + useDirect + " norm of row " + i);
+      }
+      for (int j = 0; j < d; j++) {
+        assertEquals(Double.doubleToRawLongBits(expected[j]), Double.doubleToRawLongBits(sum.get(j)),
+            "direct=" + useDirect + " element " + j);
+      }
+    }
+  }
+
   @Test
   void accumulatesIntoExistingSumsAndHonoursPositions() {
     float[] rows = {3, 4, 0, 0, 6, 8};

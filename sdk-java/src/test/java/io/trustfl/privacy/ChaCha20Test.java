@@ -1,6 +1,7 @@
 package io.trustfl.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
@@ -81,5 +82,47 @@ class ChaCha20Test {
     assertThrows(IllegalArgumentException.class, () -> ChaCha20.block(new int[7], 0, 0, new int[16]));
     assertThrows(IllegalArgumentException.class,
         () -> ChaCha20.blockFromState(new int[8], new int[3], new int[16]));
+  }
+
+  @Test
+  void manyBlocksAtOnceMatchTheRfcVectorAndTheSingleBlockFunction() {
+    byte[] key = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) i;
+    }
+    int[][] lanes = new int[ChaCha20.LANE_ARRAYS][70];
+    // §2.3.2 again, as lane 0 of a one-block call.
+    lanes[16][0] = 1;
+    lanes[17][0] = 0x09000000;
+    ChaCha20.blocks(keyWords(key), 0x4a000000, 0, 1, lanes);
+    int[] expected = {
+      0xe4e7f110, 0x15593bd1, 0x1fdd0f50, 0xc47120a3,
+      0xc7f4d1c7, 0x0368c033, 0x9aaa2204, 0x4e6cd4c3,
+      0x466482d2, 0x09aa9f07, 0x05d7c214, 0xa2028bd9,
+      0xd19c12b5, 0xb94e16de, 0xe883d0cb, 0x4e3c50a2};
+    for (int k = 0; k < 16; k++) {
+      assertEquals(expected[k], lanes[k][0], "word " + k);
+    }
+    // Every block count the vector loops split differently, counters crossing the 32-bit carry.
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    int[] single = new int[16];
+    for (int n = 1; n <= 70; n++) {
+      int[] kw = {rnd.nextInt(), rnd.nextInt(), rnd.nextInt(), rnd.nextInt(), rnd.nextInt(), rnd.nextInt(),
+          rnd.nextInt(), rnd.nextInt()};
+      long nonce = rnd.nextLong();
+      long first = 0xffffffffL - rnd.nextInt(80);
+      for (int j = 0; j < n; j++) {
+        lanes[16][j] = (int) (first + j);
+        lanes[17][j] = (int) ((first + j) >>> 32);
+      }
+      ChaCha20.blocks(kw, (int) nonce, (int) (nonce >>> 32), n, lanes);
+      for (int j = 0; j < n; j++) {
+        ChaCha20.block(kw, first + j, nonce, single);
+        for (int k = 0; k < 16; k++) {
+          assertEquals(single[k], lanes[k][j], "n " + n + " block " + j + " word " + k);
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> ChaCha20.blocks(new int[7], 0, 0, 1, lanes));
   }
 }
