@@ -36,6 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ≥ 3× javaClip. Pool size: {@code -Dtrustfl.cpu.threads} (default: hardware threads), e.g.
  * {@code -jvmArgsAppend -Dtrustfl.cpu.threads=1}.
  *
+ * <p>{@code residency}: {@code hot} passes over the same matrix every time, so a matrix smaller than the last-level
+ * cache is read from that cache after the first pass (the build machine's VM reports a 480 MiB L3: every shape here
+ * but 64×1,048,576 fits), and the read baseline measures cache, not memory, bandwidth. {@code cold} rotates over
+ * copies of the matrix totalling at least {@value #COLD_BYTES} bytes, so each pass reads main memory — the setting
+ * the kernel is built for (a server aggregating fresh updates). Each benchmark method rotates on its own.
+ *
  * <p>{@code java -jar bench/target/benchmarks.jar NativeCpuClipBenchmark -f 1 -wi 2 -i 3 -rf json -rff cpu.json}
  */
 @State(Scope.Benchmark)
@@ -43,17 +49,27 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:MaxDirectMemorySize=2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:MaxDirectMemorySize=2g"})
 public class NativeCpuClipBenchmark {
 
   /** {@code batch x dim}. */
   @Param({"256x65536", "64x1048576", "1024x16384"})
   public String shape;
 
+  /** {@code hot}: the same matrix every pass; {@code cold}: copies rotated so that each pass misses the caches. */
+  @Param({"cold", "hot"})
+  public String residency;
+
+  /** Total bytes of the rotated copies in the {@code cold} setting (about three times the L3 the VM reports). */
+  static final long COLD_BYTES = 1536L << 20;
+
   private int batch;
   private int dim;
-  private FloatBuffer direct;
-  private FloatBuffer heap;
+  private FloatBuffer[] direct;
+  private FloatBuffer[] heap;
+  private int nextClip;
+  private int nextSum;
+  private int nextJava;
   private DoubleBuffer directSum;
   private DoubleBuffer directNorms;
   private DoubleBuffer heapSum;
@@ -69,14 +85,19 @@ public class NativeCpuClipBenchmark {
     batch = Integer.parseInt(bd[0]);
     dim = Integer.parseInt(bd[1]);
     int n = Math.multiplyExact(batch, dim);
-    float[] m = new float[n];
+    int copies = "hot".equals(residency) ? 1 : (int) Math.max(2, (COLD_BYTES + 4L * n - 1) / (4L * n));
+    direct = new FloatBuffer[copies];
+    heap = new FloatBuffer[copies];
     SplittableRandom rnd = new SplittableRandom(42);
-    for (int i = 0; i < n; i++) {
-      m[i] = (float) (rnd.nextDouble() - 0.5);
+    for (int c = 0; c < copies; c++) {
+      float[] m = new float[n];
+      for (int i = 0; i < n; i++) {
+        m[i] = (float) (rnd.nextDouble() - 0.5);
+      }
+      heap[c] = FloatBuffer.wrap(m);
+      direct[c] = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      direct[c].put(m).flip();
     }
-    heap = FloatBuffer.wrap(m);
-    direct = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    direct.put(m).flip();
     directSum = ByteBuffer.allocateDirect(8 * dim).order(ByteOrder.nativeOrder()).asDoubleBuffer();
     directNorms = ByteBuffer.allocateDirect(8 * batch).order(ByteOrder.nativeOrder()).asDoubleBuffer();
     heapSum = DoubleBuffer.allocate(dim);
@@ -96,18 +117,24 @@ public class NativeCpuClipBenchmark {
   /** Native clip-and-accumulate over the matrix (norms out, no weights). */
   @Benchmark
   public ClipResult nativeClip() {
-    return cpu.clipAndAccumulate(direct, batch, dim, null, clip, directSum, directNorms);
+    FloatBuffer m = direct[nextClip];
+    nextClip = (nextClip + 1) % direct.length;
+    return cpu.clipAndAccumulate(m, batch, dim, null, clip, directSum, directNorms);
   }
 
   /** Native streaming read-reduce of the same bytes: the memory-bandwidth limit. */
   @Benchmark
   public double nativeStreamingSum() {
-    return cpu.streamingSum(direct, (long) batch * dim);
+    FloatBuffer m = direct[nextSum];
+    nextSum = (nextSum + 1) % direct.length;
+    return cpu.streamingSum(m, (long) batch * dim);
   }
 
   /** The pure-Java backend on the same matrix in a heap array. */
   @Benchmark
   public ClipResult javaClip() {
-    return java.clipAndAccumulate(heap, batch, dim, null, clip, heapSum, heapNorms);
+    FloatBuffer m = heap[nextJava];
+    nextJava = (nextJava + 1) % heap.length;
+    return java.clipAndAccumulate(m, batch, dim, null, clip, heapSum, heapNorms);
   }
 }
