@@ -220,9 +220,10 @@ inline void split(long n, int parts, int t, long align, long* lo, long* hi) {
   *hi = std::min(n, u1 * align);
 }
 
-// Number of pool threads worth using for `bytes` of streamed memory: one thread per 256 KiB, at least one.
-inline int threadsFor(const Context* c, double bytes) {
-  long want = static_cast<long>(bytes / (256.0 * 1024)) + 1;
+// Number of pool threads worth using for `bytes` of streamed memory: one thread per `perThread` bytes (default
+// 256 KiB), at least one.
+inline int threadsFor(const Context* c, double bytes, double perThread = 256.0 * 1024) {
+  long want = static_cast<long>(bytes / perThread) + 1;
   return static_cast<int>(std::min<long>(c->pool.size(), want));
 }
 
@@ -335,7 +336,10 @@ int clipCore(long long h, const float* rows, int batch, int dim, const float* wf
   const long D = dim;
   const long B = batch;
   const long cache = c->l2 * 3 / 4;  // per task: two tiles and the task's accumulator columns
-  int T = threadsFor(c, static_cast<double>(B) * D * 4);
+  // One thread per MiB here: waking a pool thread and meeting it at the barriers costs tens of microseconds on the
+  // 2-core build VM, about what one thread needs for a megabyte. One 100,000-float update (400 KB, the server's
+  // per-update aggregation path) took 154 us on two threads and 74 us on one; at 4 MB two threads win (588 vs 952 us).
+  int T = threadsFor(c, static_cast<double>(B) * D * 4, 1024.0 * 1024);
   // Rows split across tasks when a task's own accumulator and two tiles of one whole row fit in 3/4 of its L2:
   // no barriers at all (each task runs the pipeline on its rows into a private sum; the sums are added at the
   // end). Otherwise columns are split and the tasks meet once per tile. (Requiring room for 4-row tiles, as this

@@ -103,7 +103,7 @@ class CpuKernelsTest {
   @ParameterizedTest(name = "B={0} D={1} weights={2} {3}")
   @CsvSource({"1,1,false,DIRECT", "1,1,true,HEAP", "1,7,true,DIRECT", "3,8,false,HEAP_OFFSET", "5,9,true,HEAP",
       "2,15,false,DIRECT_BIG_ENDIAN", "4,17,true,DIRECT", "64,1000,true,DIRECT", "17,4097,false,HEAP",
-      "300,333,true,DIRECT", "2,65537,true,DIRECT", "1,200003,false,DIRECT", "40,20000,true,HEAP_OFFSET"})
+      "300,333,true,DIRECT", "2,65537,true,DIRECT", "1,200003,false,DIRECT", "1,400003,true,DIRECT", "40,20000,true,HEAP_OFFSET"})
   void clipAndAccumulateMatchesJava(int b, int d, boolean withWeights, Kind kind) {
     SplittableRandom r = new SplittableRandom(b * 31L + d);
     float[] rows = uniform(r, b * d, 1.0);
@@ -120,10 +120,11 @@ class CpuKernelsTest {
   }
 
   @ParameterizedTest(name = "B={0} D={1}")
-  @CsvSource({"17,20000", "9,20000", "5,100003"})
+  @CsvSource({"17,40000", "9,70000", "5,150001"})
   void manySmallTilesAcrossThreads(int b, int d) {
-    // Force 3-row tiles so the pipeline runs through many tiles (and a partial last one) on 3 threads: B=17 takes
-    // the row-split path, B=9 and B=5 the column-split path with a barrier per tile.
+    // Force 3-row tiles so the pipeline runs through many tiles (and a partial last one) on 3 threads (the clip uses
+    // one thread per MiB, so every shape here has more than 2 MiB): B=17 takes the row-split path, B=9 and B=5 the
+    // column-split path with a barrier per tile.
     System.setProperty(CpuKernels.TILE_ROWS_PROPERTY, "3");
     try (CpuKernels tiny = CpuKernels.open(3)) {
       SplittableRandom r = new SplittableRandom(21);
