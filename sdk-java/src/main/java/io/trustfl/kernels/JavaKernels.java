@@ -93,14 +93,14 @@ public final class JavaKernels implements Kernels {
     int[] rejected = new int[batch];
     int rejectedCount = 0;
     for (int r = 0; r < tile; r++) {
-      sumSquares(x, base + r * dim, dim, lanes, 8 * r);
+      ClipMath.addSquares(x, base + r * dim, dim, lanes, 8 * r);
     }
     for (int t0 = 0; t0 < batch; t0 += tile) {
       int rn = Math.min(tile, batch - t0);
       int live = 0;
       for (int r = 0; r < rn; r++) {
         int i = t0 + r;
-        double norm = normOfLanes(lanes, 8 * r);
+        double norm = ClipMath.normOfLanes(lanes, 8 * r);
         if (norms != null) {
           norms.put(norms.position() + i, norm);
         }
@@ -125,7 +125,7 @@ public final class JavaKernels implements Kernels {
       for (int c0 = 0; c0 < dim; c0 += PIPELINE_STEP) {
         int len = Math.min(PIPELINE_STEP, dim - c0);
         for (int r = 0; r < nn; r++) {
-          sumSquares(x, base + (n0 + r) * dim + c0, len, lanes, 8 * r);
+          ClipMath.addSquares(x, base + (n0 + r) * dim + c0, len, lanes, 8 * r);
         }
         if (live == 0) {
           continue;
@@ -143,48 +143,6 @@ public final class JavaKernels implements Kernels {
       }
     }
     return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
-  }
-
-  /**
-   * Adds the squares of {@code x[off … off+len)} to the eight partial sums {@code lanes[lo … lo+8)}: element
-   * {@code i} of a row goes to lane {@code i mod 8} while a full group of eight remains, the last {@code len mod 8}
-   * to lane 0. Called on consecutive column steps whose lengths are multiples of 8 except the last, this is exactly
-   * the summation of {@link ClipMath#l2Norm(float[], int, int)}.
-   */
-  private static void sumSquares(float[] x, int off, int len, double[] lanes, int lo) {
-    double s0 = lanes[lo], s1 = lanes[lo + 1], s2 = lanes[lo + 2], s3 = lanes[lo + 3];
-    double s4 = lanes[lo + 4], s5 = lanes[lo + 5], s6 = lanes[lo + 6], s7 = lanes[lo + 7];
-    int i = 0;
-    for (; i + 7 < len; i += 8) {
-      double a = x[off + i], b = x[off + i + 1], c = x[off + i + 2], d = x[off + i + 3];
-      double e = x[off + i + 4], f = x[off + i + 5], g = x[off + i + 6], h = x[off + i + 7];
-      s0 += a * a;
-      s1 += b * b;
-      s2 += c * c;
-      s3 += d * d;
-      s4 += e * e;
-      s5 += f * f;
-      s6 += g * g;
-      s7 += h * h;
-    }
-    for (; i < len; i++) {
-      double a = x[off + i];
-      s0 += a * a;
-    }
-    lanes[lo] = s0;
-    lanes[lo + 1] = s1;
-    lanes[lo + 2] = s2;
-    lanes[lo + 3] = s3;
-    lanes[lo + 4] = s4;
-    lanes[lo + 5] = s5;
-    lanes[lo + 6] = s6;
-    lanes[lo + 7] = s7;
-  }
-
-  /** The norm from eight partial sums, combined like {@link ClipMath#l2Norm(float[], int, int)}; NaN unless finite. */
-  private static double normOfLanes(double[] l, int lo) {
-    double ss = ((l[lo] + l[lo + 1]) + (l[lo + 2] + l[lo + 3])) + ((l[lo + 4] + l[lo + 5]) + (l[lo + 6] + l[lo + 7]));
-    return Double.isFinite(ss) ? Math.sqrt(ss) : Double.NaN;
   }
 
   /**
