@@ -246,29 +246,12 @@ final class FederatedAuditCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--epsilon must be a number > 0 or inf, got '" + epsilon + "'");
       }
     }
-    boolean adaptive = false;
-    double clipNorm = Double.POSITIVE_INFINITY;
-    String cl = clip.toLowerCase(Locale.ROOT);
-    if (cl.equals("adaptive")) {
-      if (!dp) {
-        throw new IllegalArgumentException("--clip adaptive needs DP (a finite --epsilon); give a number or none");
-      }
-      adaptive = true;
-    } else if (cl.equals("none")) {
-      if (dp) {
-        throw new IllegalArgumentException("--clip none is impossible with DP: without clipping one user's influence"
-            + " is unbounded and no noise covers it; use adaptive or a number");
-      }
-    } else {
-      try {
-        clipNorm = Double.parseDouble(cl);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--clip must be adaptive, none or a number > 0, got '" + clip + "'");
-      }
-      if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
-        throw new IllegalArgumentException("--clip must be a finite number > 0, got " + clip);
-      }
+    ClipOption clipOption = ClipOption.parse(clip, dp, "DP");
+    if (clipOption.adaptive() && !dp) {
+      throw new IllegalArgumentException("--clip adaptive needs DP (a finite --epsilon); give a number or none");
     }
+    boolean adaptive = clipOption.adaptive();
+    double clipNorm = clipOption.norm();
     try {
       return SimulationConfig.builder().data(data).dataDir(dataDir).model(model).hidden(hidden)
           .bagBuckets(bagBuckets).clients(clients).clientsPerRound(clientsPerRound).rounds(rounds)

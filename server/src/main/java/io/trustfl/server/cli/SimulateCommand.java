@@ -261,24 +261,10 @@ final class SimulateCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--eval-split must be test or validation, got '" + evalSplit
           + "'");
     };
-    boolean adaptive = false;
-    double clipNorm = Double.POSITIVE_INFINITY;
-    String cl = clip.toLowerCase(Locale.ROOT);
-    if (cl.equals("adaptive")) {
-      adaptive = dpKind == SimulationConfig.DpKind.CENTRAL;
-    } else if (!cl.equals("none")) {
-      try {
-        clipNorm = Double.parseDouble(cl);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--clip must be adaptive, none or a number > 0, got '" + clip + "'");
-      }
-      if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
-        throw new IllegalArgumentException("--clip must be a finite number > 0, got " + clip);
-      }
-    } else if (dpKind == SimulationConfig.DpKind.CENTRAL) {
-      throw new IllegalArgumentException("--clip none is impossible with --dp central: without clipping one user's"
-          + " influence is unbounded and no noise covers it; use adaptive or a number");
-    }
+    ClipOption clipOption = ClipOption.parse(clip, dpKind == SimulationConfig.DpKind.CENTRAL, "--dp central");
+    // adaptive clipping is a central-DP mechanism; without central DP "adaptive" (the default) means no server clip
+    boolean adaptive = clipOption.adaptive() && dpKind == SimulationConfig.DpKind.CENTRAL;
+    double clipNorm = clipOption.norm();
     if (dpKind == SimulationConfig.DpKind.NONE && spec.commandLine().getParseResult().hasMatchedOption("--epsilon")) {
       throw new IllegalArgumentException("--epsilon needs --dp central");
     }
