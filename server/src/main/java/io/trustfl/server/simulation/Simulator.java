@@ -46,11 +46,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -381,7 +383,7 @@ public final class Simulator {
     List<Candidate> extra = hook.candidates(round);
     List<Candidate> all = new ArrayList<>(fleetCandidates.size() + extra.size());
     all.addAll(fleetCandidates);
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     for (Candidate c : fleetCandidates) {
       ids.add(c.deviceId());
     }
