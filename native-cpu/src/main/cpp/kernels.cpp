@@ -91,6 +91,33 @@ TFL_CLONES void scaleAddRows(const float* const* x, const double* s, long rn, do
   }
 }
 
+// dst[i] = x[i] for n floats, returning their sum of squares in double (the same lanes and order as sumsq): one
+// read of x, for the aggregator's staging copy.
+TFL_CLONES double copySumsq(const float* __restrict x, float* __restrict dst, long n) {
+  v8d a0 = tfl::splat(0), a1 = a0, a2 = a0, a3 = a0;
+  long i = 0;
+  for (; i + 32 <= n; i += 32) {
+    std::memcpy(dst + i, x + i, 32 * sizeof(float));
+    v8d x0 = tfl::load8(x + i), x1 = tfl::load8(x + i + 8), x2 = tfl::load8(x + i + 16), x3 = tfl::load8(x + i + 24);
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+    a2 += x2 * x2;
+    a3 += x3 * x3;
+  }
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(dst + i, x + i, 8 * sizeof(float));
+    v8d x0 = tfl::load8(x + i);
+    a0 += x0 * x0;
+  }
+  double s = tfl::hsum((a0 + a1) + (a2 + a3));
+  for (; i < n; i++) {
+    dst[i] = x[i];
+    double v = x[i];
+    s += v * v;
+  }
+  return s;
+}
+
 #ifndef TFL_NO_AVX512_INTRINSICS
 // AVX-512 versions of the three streaming loops with intrinsics: gcc lowers the generic 8-double vector conversions
 // of the clones above to pairs of 256-bit conversions, which made the clip kernel's arithmetic ~1.7x slower than
@@ -169,6 +196,37 @@ TFL_AVX512 void scaleAddRows512(const float* const* x, const double* s, long rn,
   }
 }
 
+TFL_AVX512 double copySumsq512(const float* __restrict x, float* __restrict dst, long n) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+  long i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 f0 = _mm256_loadu_ps(x + i), f1 = _mm256_loadu_ps(x + i + 8);
+    __m256 f2 = _mm256_loadu_ps(x + i + 16), f3 = _mm256_loadu_ps(x + i + 24);
+    _mm256_storeu_ps(dst + i, f0);
+    _mm256_storeu_ps(dst + i + 8, f1);
+    _mm256_storeu_ps(dst + i + 16, f2);
+    _mm256_storeu_ps(dst + i + 24, f3);
+    __m512d x0 = _mm512_cvtps_pd(f0), x1 = _mm512_cvtps_pd(f1), x2 = _mm512_cvtps_pd(f2), x3 = _mm512_cvtps_pd(f3);
+    a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
+    a1 = _mm512_add_pd(a1, _mm512_mul_pd(x1, x1));
+    a2 = _mm512_add_pd(a2, _mm512_mul_pd(x2, x2));
+    a3 = _mm512_add_pd(a3, _mm512_mul_pd(x3, x3));
+  }
+  for (; i + 8 <= n; i += 8) {
+    __m256 f0 = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(dst + i, f0);
+    __m512d x0 = _mm512_cvtps_pd(f0);
+    a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
+  }
+  double s = hsum512(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
+  for (; i < n; i++) {
+    dst[i] = x[i];
+    double v = x[i];
+    s += v * v;
+  }
+  return s;
+}
+
 #pragma GCC diagnostic pop
 
 const bool kAvx512 = [] {
@@ -180,11 +238,15 @@ const bool kAvx512 = false;
 double sumsq512(const float*, long) { return 0; }
 double sumf512(const float*, long) { return 0; }
 void scaleAddRows512(const float* const*, const double*, long, double*, long) {}
+double copySumsq512(const float*, float*, long) { return 0; }
 #endif
 
 // Run-time dispatch of the streaming loops: AVX-512 intrinsics where the CPU has them, else the clones.
 inline double sumsqD(const float* x, long n) { return kAvx512 ? sumsq512(x, n) : sumsq(x, n); }
 inline double sumfD(const float* x, long n) { return kAvx512 ? sumf512(x, n) : sumf(x, n); }
+inline double copySumsqD(const float* x, float* dst, long n) {
+  return kAvx512 ? copySumsq512(x, dst, n) : copySumsq(x, dst, n);
+}
 inline void scaleAddRowsD(const float* const* x, const double* s, long rn, double* acc, long n) {
   if (kAvx512) {
     scaleAddRows512(x, s, rn, acc, n);
@@ -403,11 +465,6 @@ int tfl_clip_accumulate(long long h, const float* rows, int batch, int dim, cons
   return clipCore(h, rows, batch, dim, weights, nullptr, clip, sum, norms);
 }
 
-int tfl_accumulate_update(long long h, const float* update, int dim, double weight, double clip, double* sum,
-    double* norm) {
-  return clipCore(h, update, 1, dim, nullptr, &weight, clip, sum, norm);
-}
-
 double tfl_sum(long long h, const float* x, long long n) {
   Context* c = tfl::ctx(h);
   int T = threadsFor(c, static_cast<double>(n) * 4);
@@ -510,5 +567,25 @@ void tfl_add(long long h, double* y, const double* x, long long n) {
     long lo, hi;
     split(n, T, t, 8, &lo, &hi);
     addd(x + lo, y + lo, hi - lo);
+  });
+}
+
+double tfl_copy_norm(const float* src, long long srcOffset, float* dst, long long n) {
+  double ss = copySumsqD(src + srcOffset, dst, n);
+  return std::isfinite(ss) ? std::sqrt(ss) : NAN;
+}
+
+void tfl_scale_add_rows(long long h, const float* rows, int rn, long long n, const double* scales, double* sum) {
+  Context* c = tfl::ctx(h);
+  // Columns split across the pool: each task adds all rn rows to its own columns of the sum, in row order, so the
+  // result does not depend on the thread count.
+  int T = threadsFor(c, static_cast<double>(rn) * n * 4 + static_cast<double>(n) * 16, 1024.0 * 1024);
+  c->pool.run(T, [&](int t) {
+    long lo, hi;
+    split(n, T, t, 32, &lo, &hi);
+    if (hi <= lo) return;
+    std::vector<const float*> x(rn);
+    for (int r = 0; r < rn; r++) x[r] = rows + r * n + lo;
+    scaleAddRowsD(x.data(), scales, rn, sum + lo, hi - lo);
   });
 }

@@ -30,11 +30,6 @@ long long tfl_noop(long long x);
 int tfl_clip_accumulate(long long ctx, const float* rows, int batch, int dim, const float* weights, double clip,
     double* sum, double* norms);
 
-// One update of a streaming aggregator: writes its norm (NaN when non-finite) to *norm and, when it is finite, adds
-// weight * min(1, clip/||u||) * u to sum (clip may be +Inf). Returns 1 when accepted, 0 when rejected.
-int tfl_accumulate_update(long long ctx, const float* update, int dim, double weight, double clip, double* sum,
-    double* norm);
-
 // Streaming read-reduce: the double sum of n floats (the memory-bandwidth baseline).
 double tfl_sum(long long ctx, const float* x, long long n);
 
@@ -54,6 +49,14 @@ void tfl_gaussian(long long ctx, const int32_t* key, long long nonce, long long 
 // Test hook: out[i] = f(x[i]) for the vector versions used by the noise, f = log (which 0, x in [2^-53, 1]),
 // __kernel_sin (1) or __kernel_cos (2) (|x| <= pi/4).
 void tfl_test_elementary(int which, const double* x, double* out, long long n);
+
+// Copies the n floats at src + srcOffset to dst and returns their L2 norm in double (NaN when an element is NaN/Inf),
+// reading them once: the staging step of the blocked streaming aggregator.
+double tfl_copy_norm(const float* src, long long srcOffset, float* dst, long long n);
+
+// sum[j] += scales[0]*rows[j], then += scales[1]*rows[n+j], ... for rn rows of n floats stored one after another
+// (row order kept, each product and sum rounded separately, as in Java): the blocked aggregator's flush.
+void tfl_scale_add_rows(long long ctx, const float* rows, int rn, long long n, const double* scales, double* sum);
 
 // y[i] += x[i] for n doubles (merging aggregators).
 void tfl_add(long long ctx, double* y, const double* x, long long n);

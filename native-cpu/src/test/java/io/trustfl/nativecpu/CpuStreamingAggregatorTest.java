@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The cpu streaming aggregator against the Java one: same outcomes, sums within rounding, noise bit-identical. */
 class CpuStreamingAggregatorTest {
@@ -85,6 +86,83 @@ class CpuStreamingAggregatorTest {
       assertSums(jr, ar, 1e-11 * Math.sqrt(dim));
       assertThrows(IllegalStateException.class, () -> a.finish(key, 5, 2.5));
       assertThrows(IllegalStateException.class, a::partialSum);
+    }
+  }
+
+  /**
+   * Updates are staged in blocks and added in one pass per block. Without clipping every update's scale is its
+   * weight exactly, so the blocked sums must equal the Java aggregator's one-by-one sums bit for bit, whatever the
+   * block size and wherever the sum is read, merged or noised in the middle of a block.
+   */
+  @ParameterizedTest(name = "block={0}")
+  @ValueSource(ints = {1, 3, 16})
+  void blocksAddTheUpdatesInArrivalOrderBitForBit(int blockRows) {
+    int dim = 1001;
+    String before = System.setProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY, Integer.toString(blockRows));
+    try (StreamingAggregator a = cpu.newAggregator(dim, Double.POSITIVE_INFINITY);
+        StreamingAggregator other = cpu.newAggregator(dim, Double.POSITIVE_INFINITY);
+        StreamingAggregator j = JAVA.newAggregator(dim, Double.POSITIVE_INFINITY);
+        StreamingAggregator jOther = JAVA.newAggregator(dim, Double.POSITIVE_INFINITY)) {
+      SplittableRandom r = new SplittableRandom(blockRows);
+      double maxNorm = 0.6 * Math.sqrt(dim / 3.0); // a uniform(-1, 1) update has norm ~ sqrt(dim / 3)
+      for (int u = 0; u < 41; u++) {
+        float[] upd = TestBuffers.uniform(r, dim, u % 7 == 5 ? 1.0 : 0.5);
+        if (u % 11 == 4) {
+          upd[u] = Float.NaN;
+        }
+        double w = u % 13 == 6 ? 0.0 : 0.25 + r.nextDouble();
+        Kind kind = Kind.values()[u % Kind.values().length];
+        UpdateOutcome expected = j.accumulate(FloatBuffer.wrap(upd), w, maxNorm);
+        assertOutcome(expected, a.accumulate(TestBuffers.floats(upd, kind), w, maxNorm));
+        if (u == 9 || u == 17) {
+          assertBits(j.partialSum(), a.partialSum());
+        }
+      }
+      assertTrue(a.rejectedCount() >= 8, "NaN and over-bound updates were rejected: " + a.rejectedCount());
+      assertEquals(j.acceptedCount(), a.acceptedCount());
+      assertEquals(j.rejectedCount(), a.rejectedCount());
+      for (int u = 0; u < 5; u++) { // staged in `other`, not yet added, when it is merged
+        float[] upd = TestBuffers.uniform(r, dim, 0.5);
+        other.accumulate(FloatBuffer.wrap(upd), 1.0);
+        jOther.accumulate(FloatBuffer.wrap(upd), 1.0);
+      }
+      a.merge(other);
+      j.merge(jOther);
+      assertEquals(5, other.acceptedCount());
+      NoiseKey key = NoiseKey.random();
+      assertBits(j.finish(key, 3, 0.5), a.finish(key, 3, 0.5));
+    } finally {
+      if (before == null) {
+        System.clearProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY);
+      } else {
+        System.setProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY, before);
+      }
+    }
+  }
+
+  private static void assertBits(double[] expected, double[] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "element " + i);
+    }
+  }
+
+  @Test
+  void blockSizeDefaultsToEightMebibytesOfUpdatesAndRejectsABadOverride() {
+    assertEquals(16, CpuStreamingAggregator.blockRows(1));
+    assertEquals(16, CpuStreamingAggregator.blockRows(100_000)); // 16 x 400 KB = 6.4 MB
+    assertEquals(5, CpuStreamingAggregator.blockRows(400_000)); // 8 MiB / 1.6 MB
+    assertEquals(1, CpuStreamingAggregator.blockRows(4_000_000));
+    String before = System.setProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY, "17");
+    try {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.newAggregator(8, 1.0));
+      assertEquals("-Dtrustfl.cpu.aggregatorBlockRows must be an integer in [1, 16], got '17'", e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY);
+      } else {
+        System.setProperty(CpuStreamingAggregator.BLOCK_ROWS_PROPERTY, before);
+      }
     }
   }
 

@@ -59,7 +59,7 @@ final class CudaStreamingAggregator extends AbstractStreamingAggregator {
   }
 
   @Override
-  protected double addClipped(FloatBuffer update, double weight) {
+  protected double addClipped(FloatBuffer update, double weight, double maxNorm) {
     int slot = next;
     copied[slot].synchronize(); // the staging slot's previous copy to the device has finished
     long pinned = staging[slot].handle();
@@ -75,7 +75,7 @@ final class CudaStreamingAggregator extends AbstractStreamingAggregator {
       update.get(update.position(), tmp);
       norm = CudaNative.tfc_host_copy_norm(tmp, 0, pinned, dim);
     }
-    if (Double.isNaN(norm)) {
+    if (!(norm <= maxNorm)) {
       return norm;
     }
     double scale = weight * clipFactor(norm);

@@ -52,11 +52,19 @@ public abstract class AbstractStreamingAggregator implements StreamingAggregator
 
   @Override
   public final UpdateOutcome accumulate(FloatBuffer update, double weight) {
+    return accumulate(update, weight, Double.POSITIVE_INFINITY);
+  }
+
+  @Override
+  public final UpdateOutcome accumulate(FloatBuffer update, double weight, double maxNorm) {
     ensureActive();
     KernelChecks.remaining("update", update, dim);
     KernelChecks.weight(weight);
-    double norm = addClipped(update, weight);
-    if (Double.isNaN(norm)) {
+    if (!(maxNorm >= 0)) {
+      throw new IllegalArgumentException("maxNorm must be >= 0 (or +Infinity for no bound), got " + maxNorm);
+    }
+    double norm = addClipped(update, weight, maxNorm);
+    if (!(norm <= maxNorm)) {
       rejected++;
       return new UpdateOutcome(false, norm, 0.0);
     }
@@ -144,15 +152,16 @@ public abstract class AbstractStreamingAggregator implements StreamingAggregator
   }
 
   /**
-   * Computes the update's L2 norm (NaN when an element is not finite) and, when it is not NaN, adds
-   * {@code weight · clipFactor(norm) · update} to the accumulator. Called on an active aggregator with validated
-   * arguments; must not move the buffer's position.
+   * Computes the update's L2 norm (NaN when an element is not finite) and, when {@code norm <= maxNorm} (never for
+   * NaN), adds {@code weight · clipFactor(norm) · update} to the accumulator. Called on an active aggregator with
+   * validated arguments; must not move the buffer's position.
    *
    * @param update {@link #dimension()} floats from its position
    * @param weight finite and ≥ 0
-   * @return the norm; NaN exactly when the update is rejected, in which case nothing was added
+   * @param maxNorm ≥ 0 or {@code +∞}
+   * @return the norm; the update was added exactly when {@code norm <= maxNorm}
    */
-  protected abstract double addClipped(FloatBuffer update, double weight);
+  protected abstract double addClipped(FloatBuffer update, double weight, double maxNorm);
 
   /**
    * Adds {@code other}'s partial sum to the accumulator. Called on an active aggregator with a distinct one of equal

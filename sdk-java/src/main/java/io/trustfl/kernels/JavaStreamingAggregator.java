@@ -17,7 +17,7 @@ final class JavaStreamingAggregator extends AbstractStreamingAggregator {
   }
 
   @Override
-  protected double addClipped(FloatBuffer update, double weight) {
+  protected double addClipped(FloatBuffer update, double weight, double maxNorm) {
     int dim = dimension();
     float[] row;
     int off;
@@ -31,7 +31,7 @@ final class JavaStreamingAggregator extends AbstractStreamingAggregator {
       off = 0;
     }
     double norm = ClipMath.l2Norm(row, off, dim);
-    if (Double.isNaN(norm)) {
+    if (!(norm <= maxNorm)) {
       return norm;
     }
     double scale = weight * clipFactor(norm);

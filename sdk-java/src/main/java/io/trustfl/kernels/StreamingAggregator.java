@@ -28,6 +28,16 @@ public interface StreamingAggregator extends AutoCloseable {
    */
   UpdateOutcome accumulate(FloatBuffer update, double weight);
 
+  /**
+   * As {@link #accumulate(FloatBuffer, double)}, and also rejects, without adding it, an update whose norm exceeds
+   * {@code maxNorm}: a sanity bound checked on the norm the kernel computes anyway, so the update is read once (the
+   * server checks each update against its round's bound this way).
+   *
+   * @param maxNorm ≥ 0, or {@code +∞} for no bound
+   * @return the update's norm and whether it was accepted; rejected (not added) when the norm is NaN or &gt; maxNorm
+   */
+  UpdateOutcome accumulate(FloatBuffer update, double weight, double maxNorm);
+
   /** Updates accepted so far. */
   long acceptedCount();
 

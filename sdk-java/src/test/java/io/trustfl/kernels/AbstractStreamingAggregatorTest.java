@@ -30,11 +30,11 @@ class AbstractStreamingAggregatorTest {
     }
 
     @Override
-    protected double addClipped(FloatBuffer update, double weight) {
+    protected double addClipped(FloatBuffer update, double weight, double maxNorm) {
       calls.add("addClipped");
       float x = update.get(update.position());
       double norm = Float.isFinite(x) ? Math.abs(x) : Double.NaN;
-      if (!Double.isNaN(norm)) {
+      if (norm <= maxNorm) {
         sum[0] += weight * clipFactor(norm) * x;
       }
       return norm;
@@ -83,6 +83,24 @@ class AbstractStreamingAggregatorTest {
     FakeBackend unclipped = new FakeBackend(2, Double.POSITIVE_INFINITY);
     assertEquals(new UpdateOutcome(true, 0x1p100, 1.0), unclipped.accumulate(FloatBuffer.wrap(new float[] {0x1p100f, 0}),
         1.0));
+  }
+
+  @Test
+  void anUpdateAboveTheNormBoundIsRejectedAndNotAdded() {
+    FakeBackend a = new FakeBackend(2, 2.0);
+    UpdateOutcome over = a.accumulate(FloatBuffer.wrap(new float[] {4, 0}), 1.0, 3.0);
+    assertEquals(new UpdateOutcome(false, 4.0, 0.0), over);
+    // Exactly at the bound is accepted (norm <= maxNorm), clipped to C = 2: adds 1.5.
+    assertEquals(new UpdateOutcome(true, 3.0, 2.0 / 3.0), a.accumulate(FloatBuffer.wrap(new float[] {3, 0}), 1.0, 3.0));
+    assertEquals(1, a.acceptedCount());
+    assertEquals(1, a.rejectedCount());
+    assertEquals(1.0, a.weightSum());
+    assertArrayEquals(new double[] {2.0, 0}, a.partialSum());
+    assertEquals("maxNorm must be >= 0 (or +Infinity for no bound), got NaN", assertThrows(
+        IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[2]), 1.0, Double.NaN))
+        .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> a.accumulate(FloatBuffer.wrap(new float[2]), 1.0, -1.0));
+    assertEquals(2, a.calls.size(), "invalid bounds never reach the backend");
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -39,10 +40,6 @@ public final class NativeCpu {
   public static native int tfl_clip_accumulate(long ctx, @Cast("const float*") FloatBuffer rows, int batch, int dim,
       @Cast("const float*") FloatBuffer weights, double clip, DoubleBuffer sum, DoubleBuffer norms);
 
-  /** One aggregator update: returns 1 when accepted; writes its norm. */
-  public static native int tfl_accumulate_update(long ctx, @Cast("const float*") FloatBuffer update, int dim,
-      double weight, double clip, DoubleBuffer sum, DoubleBuffer norm);
-
   /** Streaming read-reduce of {@code n} floats. */
   public static native double tfl_sum(long ctx, @Cast("const float*") FloatBuffer x, long n);
 
@@ -62,6 +59,22 @@ public final class NativeCpu {
   /** Test hook: the noise's vector log (0), sine kernel (1) or cosine kernel (2) on {@code n} arguments. */
   public static native void tfl_test_elementary(int which, @Cast("const double*") DoubleBuffer x, DoubleBuffer out,
       long n);
+
+  /** Copies {@code n} floats into {@code dst} and returns their norm (NaN when one is not finite). */
+  public static native double tfl_copy_norm(@Cast("const float*") FloatBuffer src, long srcOffset, FloatBuffer dst,
+      long n);
+
+  /**
+   * As above from a Java array, read in place inside a JNI critical region (no copy; the call is short and does not
+   * call back into Java).
+   */
+  @CriticalRegion
+  public static native double tfl_copy_norm(@Cast("const float*") float[] src, long srcOffset, FloatBuffer dst,
+      long n);
+
+  /** {@code sum += Σ_r scales[r]·rows[r]} for {@code rn} rows of {@code n} floats stored one after another. */
+  public static native void tfl_scale_add_rows(long ctx, @Cast("const float*") FloatBuffer rows, int rn, long n,
+      @Cast("const double*") DoubleBuffer scales, DoubleBuffer sum);
 
   /** {@code y += x} for {@code n} doubles. */
   public static native void tfl_add(long ctx, DoubleBuffer y, @Cast("const double*") DoubleBuffer x, long n);

@@ -83,14 +83,14 @@ public final class PartialAggregate implements AutoCloseable {
     ensureOpen();
     Objects.requireNonNull(update, "update");
     UpdateVerdict v = validateAndDecode(update);
-    if (!v.accepted()) {
+    if (v != null) {
       return count(v);
     }
     double weight = weighting == Weighting.EXAMPLES ? (double) update.getExampleCount() : 1.0;
-    StreamingAggregator.UpdateOutcome out = sum.accumulate(FloatBuffer.wrap(scratch), weight);
+    // The kernel computes the norm, checks it against the sanity bound and adds the update in one read.
+    StreamingAggregator.UpdateOutcome out = sum.accumulate(FloatBuffer.wrap(scratch), weight, spec.maxNorm());
     if (!out.accepted()) {
-      // Cannot happen after validation (finite values were checked), but never count an unsummed update.
-      return count(UpdateVerdict.reject(RejectionReason.NON_FINITE, "kernel rejected the update", out.norm()));
+      return count(normRejection(out.norm()));
     }
     if (out.clipFactor() < 1.0) {
       clipped++;
@@ -184,6 +184,10 @@ public final class PartialAggregate implements AutoCloseable {
     return v;
   }
 
+  /**
+   * Runs every check that comes before the kernel and decodes the delta into the scratch array: the rejection, or
+   * null when the update may go to the kernel (which then checks finiteness and the norm bound as it adds it).
+   */
   private UpdateVerdict validateAndDecode(ClientUpdate u) {
     try {
       ProtocolVersions.check("ClientUpdate", u.getVersion());
@@ -229,7 +233,20 @@ public final class PartialAggregate implements AutoCloseable {
         return UpdateVerdict.reject(RejectionReason.MALFORMED_TENSOR, e.getMessage(), Double.NaN);
       }
     }
-    double norm = ClipMath.l2Norm(scratch, 0, scratch.length);
+    long examples = u.getExampleCount();
+    if (examples < 1 || examples > spec.maxExamples()) {
+      // Checked before the norm so that a valid update is read once, by the kernel; the verdict is still the one of
+      // the documented order (finiteness and the norm bound come first).
+      double norm = ClipMath.l2Norm(scratch, 0, scratch.length);
+      UpdateVerdict byNorm = normRejection(norm);
+      return byNorm != null ? byNorm : UpdateVerdict.reject(RejectionReason.INVALID_EXAMPLE_COUNT,
+          "example_count must be in [1, " + spec.maxExamples() + "], got " + Long.toUnsignedString(examples), norm);
+    }
+    return null;
+  }
+
+  /** The rejection a delta of this norm gets (non-finite, or above the sanity bound), or null when it passes. */
+  private UpdateVerdict normRejection(double norm) {
     if (Double.isNaN(norm)) {
       return UpdateVerdict.reject(RejectionReason.NON_FINITE, "delta holds a NaN or infinite value", norm);
     }
@@ -237,11 +254,6 @@ public final class PartialAggregate implements AutoCloseable {
       return UpdateVerdict.reject(RejectionReason.NORM_TOO_LARGE, "delta norm " + norm + " exceeds the sanity"
           + " bound " + spec.maxNorm(), norm);
     }
-    long examples = u.getExampleCount();
-    if (examples < 1 || examples > spec.maxExamples()) {
-      return UpdateVerdict.reject(RejectionReason.INVALID_EXAMPLE_COUNT, "example_count must be in [1, "
-          + spec.maxExamples() + "], got " + Long.toUnsignedString(examples), norm);
-    }
-    return UpdateVerdict.accept(norm, Double.NaN);
+    return null;
   }
 }
