@@ -1,10 +1,12 @@
 // Paired bandwidth probe: clip-and-accumulate vs the streaming read-reduce of the same bytes, alternated call by
-// call for the three benchmark shapes, reporting the best of 6 by process CPU time and by wall time. On a shared,
+// call for the three benchmark shapes, reporting the best of 6 (2000 for small shapes) by process CPU time and by wall time. On a shared,
 // oversubscribed machine the JMH benchmarks (bench: NativeCpuClipBenchmark) run one method after the other and load
 // drift swamps the ratio; alternating the two kernels and counting CPU time keeps the comparison fair. A diagnostic,
 // not a test. Build and run from native-cpu/ after `mvn package`:
 //   g++ -O2 -std=c++17 -Isrc/main/cpp src/test/cpp/bandwidth_probe.cpp target/cpp/libtrustflcpu.a -pthread -o /tmp/probe
-//   /tmp/probe THREADS [TILE_ROWS]
+//   /tmp/probe THREADS [TILE_ROWS [B D]]
+// With B and D given it measures that one shape; 32 16384 (2 MiB, in the L2 of the 2-core build VM) gives the rate
+// at which the clip's arithmetic runs when memory is not the limit.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,7 +30,8 @@ int main(int argc, char** argv) {
   int threads = argc > 1 ? std::atoi(argv[1]) : 1;
   int tile = argc > 2 ? std::atoi(argv[2]) : 0;
   long long ctx = tfl_ctx_create(threads, tile);
-  const long shapes[3][2] = {{256, 65536}, {64, 1048576}, {1024, 16384}};
+  std::vector<std::vector<long>> shapes = {{256, 65536}, {64, 1048576}, {1024, 16384}};
+  if (argc > 4) shapes = {{std::atol(argv[3]), std::atol(argv[4])}};
   for (const auto& shape : shapes) {
     const long B = shape[0], D = shape[1];
     std::vector<float> rows(B * D);
@@ -36,7 +39,7 @@ int main(int argc, char** argv) {
     std::vector<double> sum(D), norms(B);
     double clipCpu = 1e9, sumCpu = 1e9, clipWall = 1e9, sumWall = 1e9;
     volatile double sink = 0;
-    for (int rep = 0; rep < 6; rep++) {
+    for (int rep = 0; rep < (B * D < (1L << 22) ? 2000 : 6); rep++) {
       double c0 = cpuSeconds(), w0 = wallSeconds();
       tfl_clip_accumulate(ctx, rows.data(), B, D, nullptr, 10.0, sum.data(), norms.data());
       double c1 = cpuSeconds(), w1 = wallSeconds();
