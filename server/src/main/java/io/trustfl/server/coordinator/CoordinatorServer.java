@@ -113,7 +113,7 @@ public final class CoordinatorServer implements AutoCloseable {
   }
 
   private void checkIn(HttpExchange ex) throws IOException {
-    try (ex) {
+    serve(ex, "check-in", () -> {
       if (!"POST".equals(ex.getRequestMethod())) {
         reply(ex, 405, "method_not_allowed", "use POST");
         return;
@@ -135,13 +135,11 @@ public final class CoordinatorServer implements AutoCloseable {
         return;
       }
       answerPlan(ex, coordinator.checkIn(c), 204);
-    } catch (IllegalStateException e) {
-      replyQuietly(ex, 503, "unavailable", e.getMessage());
-    }
+    });
   }
 
   private void plan(HttpExchange ex) throws IOException {
-    try (ex) {
+    serve(ex, "plan download", () -> {
       if (!"GET".equals(ex.getRequestMethod())) {
         reply(ex, 405, "method_not_allowed", "use GET");
         return;
@@ -152,9 +150,7 @@ public final class CoordinatorServer implements AutoCloseable {
         return;
       }
       answerPlan(ex, coordinator.planFor(device), 404);
-    } catch (IllegalStateException e) {
-      replyQuietly(ex, 503, "unavailable", e.getMessage());
-    }
+    });
   }
 
   private void answerPlan(HttpExchange ex, Coordinator.CheckInReply r, int noPlanStatus) throws IOException {
@@ -173,7 +169,7 @@ public final class CoordinatorServer implements AutoCloseable {
   }
 
   private void update(HttpExchange ex) throws IOException {
-    try (ex) {
+    serve(ex, "update upload", () -> {
       if (!"POST".equals(ex.getRequestMethod())) {
         reply(ex, 405, "method_not_allowed", "use POST");
         return;
@@ -196,15 +192,39 @@ public final class CoordinatorServer implements AutoCloseable {
       }
       Coordinator.UploadReply r = coordinator.upload(u);
       reply(ex, r.status().httpStatus(), r.reason(), r.detail());
-    }
+    });
   }
 
   private void status(HttpExchange ex) throws IOException {
-    try (ex) {
+    serve(ex, "status", () -> {
       Coordinator.Status s = coordinator.status();
       reply(ex, 200, "", String.format(Locale.ROOT, "round=%d attempt=%d phase=%s candidates=%d selected=%d"
           + " accepted=%d rounds_completed=%d epsilon=%.6f %s%n", s.round(), s.attempt(), s.phase(), s.candidates(),
           s.selected(), s.accepted(), s.roundsCompleted(), s.epsilon(), s.note()));
+    });
+  }
+
+  /** A request handler's body. */
+  private interface Body {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs a handler's body and always answers: an {@link IllegalStateException} (the coordinator is closed or failed)
+   * becomes 503 "unavailable", any other runtime exception is logged and becomes 500 "internal" with its message,
+   * instead of the HTTP server dropping the connection, which a device would see as a connection reset. The
+   * exchange is closed afterwards, never before the reply.
+   */
+  private static void serve(HttpExchange ex, String what, Body body) throws IOException {
+    try (ex) {
+      try {
+        body.run();
+      } catch (IllegalStateException e) {
+        replyQuietly(ex, 503, "unavailable", e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, what + " failed", e);
+        replyQuietly(ex, 500, "internal", what + " failed: " + e);
+      }
     }
   }
 

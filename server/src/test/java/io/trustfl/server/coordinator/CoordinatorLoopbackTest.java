@@ -449,6 +449,21 @@ class CoordinatorLoopbackTest {
   }
 
   @Test
+  void aClosedCoordinatorAnswers503WithTheReasonInsteadOfDroppingTheConnection() throws Exception {
+    CoordinatorServer s = serve(config(1, 1, 1, Duration.ofSeconds(30)).build());
+    HttpTransport t = transport(s);
+    s.coordinator().close(); // the HTTP server keeps listening; every call into the coordinator now throws
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> t.checkIn(checkIn("z")));
+    assertTrue(e.getMessage().contains("HTTP 503 unavailable"), e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> t.downloadPlan("z"));
+    assertTrue(e.getMessage().contains("HTTP 503 unavailable"), e.getMessage());
+    HttpTransport.UploadResult r = t.upload(ClientUpdate.newBuilder().setVersion(ProtocolVersions.current())
+        .setDeviceId("z").build());
+    assertEquals(503, r.httpStatus(), r.toString());
+    assertEquals("unavailable", r.reason());
+  }
+
+  @Test
   void roundBelowQuorumAtTheDeadlineIsReopenedUnreleased() throws Exception {
     // The window must outlast three check-ins and one upload on a loaded 2-core machine (1.5 s did not); the test
     // then waits for the deadline to pass, so a longer window only costs wall time.
