@@ -18,11 +18,14 @@ using tfl::v8d;
 
 namespace {
 
-// Sum of squares of n floats in double, 32 lanes of partial sums. Returns +Inf/NaN when an element is Inf/NaN.
-TFL_CLONES double sumsq(const float* x, long n) {
+// Sum of squares of n floats in double, 32 lanes of partial sums; with Copy, also copies them to dst on the way (the
+// aggregator's staging copy: one read of x). Returns +Inf/NaN when an element is Inf/NaN. Inlined into each clone.
+template <bool Copy>
+TFL_INLINE double sumsqBody(const float* __restrict x, float* __restrict dst, long n) {
   v8d a0 = tfl::splat(0), a1 = a0, a2 = a0, a3 = a0;
   long i = 0;
   for (; i + 32 <= n; i += 32) {
+    if (Copy) std::memcpy(dst + i, x + i, 32 * sizeof(float));
     v8d x0 = tfl::load8(x + i), x1 = tfl::load8(x + i + 8), x2 = tfl::load8(x + i + 16), x3 = tfl::load8(x + i + 24);
     a0 += x0 * x0;
     a1 += x1 * x1;
@@ -30,15 +33,23 @@ TFL_CLONES double sumsq(const float* x, long n) {
     a3 += x3 * x3;
   }
   for (; i + 8 <= n; i += 8) {
+    if (Copy) std::memcpy(dst + i, x + i, 8 * sizeof(float));
     v8d x0 = tfl::load8(x + i);
     a0 += x0 * x0;
   }
   double s = tfl::hsum((a0 + a1) + (a2 + a3));
   for (; i < n; i++) {
+    if (Copy) dst[i] = x[i];
     double v = x[i];
     s += v * v;
   }
   return s;
+}
+
+TFL_CLONES double sumsq(const float* x, long n) { return sumsqBody<false>(x, nullptr, n); }
+
+TFL_CLONES double copySumsq(const float* __restrict x, float* __restrict dst, long n) {
+  return sumsqBody<true>(x, dst, n);
 }
 
 // Sum of n floats in double (the streaming read-reduce baseline).
@@ -91,33 +102,6 @@ TFL_CLONES void scaleAddRows(const float* const* x, const double* s, long rn, do
   }
 }
 
-// dst[i] = x[i] for n floats, returning their sum of squares in double (the same lanes and order as sumsq): one
-// read of x, for the aggregator's staging copy.
-TFL_CLONES double copySumsq(const float* __restrict x, float* __restrict dst, long n) {
-  v8d a0 = tfl::splat(0), a1 = a0, a2 = a0, a3 = a0;
-  long i = 0;
-  for (; i + 32 <= n; i += 32) {
-    std::memcpy(dst + i, x + i, 32 * sizeof(float));
-    v8d x0 = tfl::load8(x + i), x1 = tfl::load8(x + i + 8), x2 = tfl::load8(x + i + 16), x3 = tfl::load8(x + i + 24);
-    a0 += x0 * x0;
-    a1 += x1 * x1;
-    a2 += x2 * x2;
-    a3 += x3 * x3;
-  }
-  for (; i + 8 <= n; i += 8) {
-    std::memcpy(dst + i, x + i, 8 * sizeof(float));
-    v8d x0 = tfl::load8(x + i);
-    a0 += x0 * x0;
-  }
-  double s = tfl::hsum((a0 + a1) + (a2 + a3));
-  for (; i < n; i++) {
-    dst[i] = x[i];
-    double v = x[i];
-    s += v * v;
-  }
-  return s;
-}
-
 #ifndef TFL_NO_AVX512_INTRINSICS
 // AVX-512 versions of the three streaming loops with intrinsics: gcc lowers the generic 8-double vector conversions
 // of the clones above to pairs of 256-bit conversions, which made the clip kernel's arithmetic ~1.7x slower than
@@ -135,26 +119,45 @@ TFL_AVX512 double hsum512(__m512d a) {
 
 TFL_AVX512 __m512d load8x512(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
 
-TFL_AVX512 double sumsq512(const float* x, long n) {
+template <bool Copy>
+TFL_AVX512 inline __attribute__((always_inline)) double sumsq512Body(const float* __restrict x, float* __restrict dst,
+    long n) {
   __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
   long i = 0;
   for (; i + 32 <= n; i += 32) {
-    __m512d x0 = load8x512(x + i), x1 = load8x512(x + i + 8), x2 = load8x512(x + i + 16), x3 = load8x512(x + i + 24);
+    __m256 f0 = _mm256_loadu_ps(x + i), f1 = _mm256_loadu_ps(x + i + 8);
+    __m256 f2 = _mm256_loadu_ps(x + i + 16), f3 = _mm256_loadu_ps(x + i + 24);
+    if (Copy) {
+      _mm256_storeu_ps(dst + i, f0);
+      _mm256_storeu_ps(dst + i + 8, f1);
+      _mm256_storeu_ps(dst + i + 16, f2);
+      _mm256_storeu_ps(dst + i + 24, f3);
+    }
+    __m512d x0 = _mm512_cvtps_pd(f0), x1 = _mm512_cvtps_pd(f1), x2 = _mm512_cvtps_pd(f2), x3 = _mm512_cvtps_pd(f3);
     a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
     a1 = _mm512_add_pd(a1, _mm512_mul_pd(x1, x1));
     a2 = _mm512_add_pd(a2, _mm512_mul_pd(x2, x2));
     a3 = _mm512_add_pd(a3, _mm512_mul_pd(x3, x3));
   }
   for (; i + 8 <= n; i += 8) {
-    __m512d x0 = load8x512(x + i);
+    __m256 f0 = _mm256_loadu_ps(x + i);
+    if (Copy) _mm256_storeu_ps(dst + i, f0);
+    __m512d x0 = _mm512_cvtps_pd(f0);
     a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
   }
   double s = hsum512(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
   for (; i < n; i++) {
+    if (Copy) dst[i] = x[i];
     double v = x[i];
     s += v * v;
   }
   return s;
+}
+
+TFL_AVX512 double sumsq512(const float* x, long n) { return sumsq512Body<false>(x, nullptr, n); }
+
+TFL_AVX512 double copySumsq512(const float* __restrict x, float* __restrict dst, long n) {
+  return sumsq512Body<true>(x, dst, n);
 }
 
 TFL_AVX512 double sumf512(const float* x, long n) {
@@ -194,37 +197,6 @@ TFL_AVX512 void scaleAddRows512(const float* const* x, const double* s, long rn,
     for (long r = 0; r < rn; r++) a += s[r] * static_cast<double>(x[r][j]);
     acc[j] = a;
   }
-}
-
-TFL_AVX512 double copySumsq512(const float* __restrict x, float* __restrict dst, long n) {
-  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
-  long i = 0;
-  for (; i + 32 <= n; i += 32) {
-    __m256 f0 = _mm256_loadu_ps(x + i), f1 = _mm256_loadu_ps(x + i + 8);
-    __m256 f2 = _mm256_loadu_ps(x + i + 16), f3 = _mm256_loadu_ps(x + i + 24);
-    _mm256_storeu_ps(dst + i, f0);
-    _mm256_storeu_ps(dst + i + 8, f1);
-    _mm256_storeu_ps(dst + i + 16, f2);
-    _mm256_storeu_ps(dst + i + 24, f3);
-    __m512d x0 = _mm512_cvtps_pd(f0), x1 = _mm512_cvtps_pd(f1), x2 = _mm512_cvtps_pd(f2), x3 = _mm512_cvtps_pd(f3);
-    a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
-    a1 = _mm512_add_pd(a1, _mm512_mul_pd(x1, x1));
-    a2 = _mm512_add_pd(a2, _mm512_mul_pd(x2, x2));
-    a3 = _mm512_add_pd(a3, _mm512_mul_pd(x3, x3));
-  }
-  for (; i + 8 <= n; i += 8) {
-    __m256 f0 = _mm256_loadu_ps(x + i);
-    _mm256_storeu_ps(dst + i, f0);
-    __m512d x0 = _mm512_cvtps_pd(f0);
-    a0 = _mm512_add_pd(a0, _mm512_mul_pd(x0, x0));
-  }
-  double s = hsum512(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
-  for (; i < n; i++) {
-    dst[i] = x[i];
-    double v = x[i];
-    s += v * v;
-  }
-  return s;
 }
 
 #pragma GCC diagnostic pop

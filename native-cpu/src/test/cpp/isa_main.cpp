@@ -27,6 +27,16 @@ int main() {
   tfl_clip_accumulate(ctx, rows.data(), B, D, nullptr, 5.0, sum.data(), norms.data());
   for (double v : norms) std::printf("norm %.17g\n", v);
   for (int j = 0; j < D; j += 97) std::printf("sum %.17g\n", sum[j]);
+  // The blocked aggregator's staging copy and its scale-add pass.
+  std::vector<float> block(B * D);
+  std::vector<double> scales(B), agg(D);
+  for (int r = 0; r < B; r++) {
+    double n = tfl_copy_norm(rows.data(), static_cast<long long>(r) * D, block.data() + r * D, D);
+    scales[r] = n <= 5.0 ? 1.0 : 5.0 / n;
+    std::printf("copy_norm %.17g %d\n", n, std::memcmp(block.data() + r * D, rows.data() + r * D, 4 * D) == 0);
+  }
+  tfl_scale_add_rows(ctx, block.data(), B, D, scales.data(), agg.data());
+  for (int j = 0; j < D; j += 97) std::printf("agg %.17g\n", agg[j]);
   tfl_ctx_destroy(ctx);
   return 0;
 }
