@@ -125,11 +125,12 @@ class ExampleStoreCrashTest {
       List<Long> seen = new ArrayList<>();
       for (StoredExample e : all) {
         assertWellFormed(e);
-        assertTrue(index(e) <= acked + 1);
+        assertTrue(index(e) <= acked + 1, "stored example " + index(e) + ", acked " + acked);
         assertTrue(!seen.contains(index(e)), "no duplicate");
         seen.add(index(e));
       }
-      assertTrue(s.offeredTotal() >= acked && s.offeredTotal() <= acked + 1);
+      assertTrue(s.offeredTotal() >= acked && s.offeredTotal() <= acked + 1,
+          "offered " + s.offeredTotal() + ", acked " + acked);
     }
   }
 }
