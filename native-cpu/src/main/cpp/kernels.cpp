@@ -365,9 +365,9 @@ int clipPipeline(const float* rows, long batch, long D, const float* wf, const d
         // Ask for this row's lines kPrefetchAhead columns ahead of the ones read now (never past the task's
         // columns): the hardware prefetcher alone let the memory stream stall behind the cached arithmetic.
         const float* row = rows + (n0 + r) * D;
-        const char* p = reinterpret_cast<const char*>(row + b0 + kPrefetchAhead);
-        const char* end = reinterpret_cast<const char*>(row + std::min(c1, b0 + kPrefetchAhead + bn));
-        for (; p < end; p += 64) _mm_prefetch(p, _MM_HINT_T0);
+        for (long j = b0 + kPrefetchAhead, j1 = std::min(c1, b0 + kPrefetchAhead + bn); j < j1; j += 16) {
+          _mm_prefetch(reinterpret_cast<const char*>(row + j), _MM_HINT_T0);  // one 64-byte line per 16 floats
+        }
         next[r] += sumsqD(row + b0, bn);
       }
       for (long r = 0; r < live; r++) blockRow[r] = liveRow[r] + b0;
