@@ -1,6 +1,7 @@
 package io.trustfl.nativecpu;
 
 import io.trustfl.kernels.ClipResult;
+import io.trustfl.kernels.ClipTally;
 import io.trustfl.kernels.JavaKernels;
 import io.trustfl.kernels.KernelChecks;
 import io.trustfl.kernels.Kernels;
@@ -10,7 +11,6 @@ import io.trustfl.nativecpu.internal.NativeCpu;
 import io.trustfl.privacy.NoiseKey;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -136,28 +136,15 @@ public final class CpuKernels implements Kernels {
     }
   }
 
-  /** The ClipResult from the norms the kernel wrote: the same rule the kernel applied (NaN norm or weight). */
+  /** The ClipResult from the norms the kernel wrote, by the rule the kernel applied (ClipTally's). */
   private static ClipResult summarize(DoubleBuffer norms, FloatBuffer weights, int batch, double clipNorm) {
     int np = norms.position();
     int wp = weights == null ? 0 : weights.position();
-    int accepted = 0;
-    int clipped = 0;
-    int[] rejected = new int[batch];
-    int rejectedCount = 0;
+    ClipTally tally = new ClipTally(batch, clipNorm, null);
     for (int i = 0; i < batch; i++) {
-      double norm = norms.get(np + i);
-      double w = weights == null ? 1.0 : weights.get(wp + i);
-      if (Double.isNaN(norm) || !Double.isFinite(w)) {
-        rejected[rejectedCount++] = i;
-        continue;
-      }
-      accepted++;
-      double f = norm <= clipNorm ? 1.0 : clipNorm / norm;
-      if (f < 1.0) {
-        clipped++;
-      }
+      tally.row(i, norms.get(np + i), weights == null ? 1.0 : weights.get(wp + i));
     }
-    return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
+    return tally.result();
   }
 
   @Override

@@ -1,15 +1,14 @@
 package io.trustfl.cuda;
 
 import io.trustfl.kernels.ClipResult;
+import io.trustfl.kernels.ClipTally;
 import io.trustfl.kernels.KernelChecks;
 import io.trustfl.kernels.Kernels;
 import io.trustfl.kernels.LinearShape;
 import io.trustfl.kernels.StreamingAggregator;
-import io.trustfl.privacy.ClipMath;
 import io.trustfl.privacy.NoiseKey;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -60,30 +59,14 @@ public final class CudaKernels implements Kernels {
       // Same decisions, in the same order, as JavaKernels.clipAndAccumulate; an invalid weight throws before
       // anything is added to the sum.
       double[] factors = new double[batch];
-      int accepted = 0;
-      int clipped = 0;
-      int[] rejected = new int[batch];
-      int rejectedCount = 0;
+      ClipTally tally = new ClipTally(batch, clipNorm, norms);
       boolean any = false;
       for (int i = 0; i < batch; i++) {
-        double norm = rowNorms[i];
         double w = weights == null ? 1.0 : weights.get(weights.position() + i);
         if (w < 0) {
           throw new IllegalArgumentException("weights must be >= 0, got " + w + " at row " + i);
         }
-        if (norms != null) {
-          norms.put(norms.position() + i, norm);
-        }
-        if (Double.isNaN(norm) || !Double.isFinite(w)) {
-          rejected[rejectedCount++] = i;
-          continue;
-        }
-        accepted++;
-        double f = ClipMath.clipFactor(norm, clipNorm);
-        if (f < 1.0) {
-          clipped++;
-        }
-        factors[i] = w * f;
+        factors[i] = tally.row(i, rowNorms[i], w);
         any |= factors[i] != 0.0;
       }
       if (any) {
@@ -96,7 +79,7 @@ public final class CudaKernels implements Kernels {
           dSum.download(sum, dim, stream);
         }
       }
-      return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
+      return tally.result();
     }
   }
 

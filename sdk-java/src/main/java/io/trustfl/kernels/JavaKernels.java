@@ -88,10 +88,7 @@ public final class JavaKernels implements Kernels {
     double[] acc = sumArray == null ? new double[Math.min(dim, PIPELINE_STEP)] : null;
     DoubleBuffer sumView = sum.duplicate();
     int sumPos = sum.position();
-    int accepted = 0;
-    int clipped = 0;
-    int[] rejected = new int[batch];
-    int rejectedCount = 0;
+    ClipTally tally = new ClipTally(batch, clipNorm, norms);
     for (int r = 0; r < tile; r++) {
       ClipMath.addSquares(x, base + r * dim, dim, lanes, 8 * r);
     }
@@ -100,21 +97,8 @@ public final class JavaKernels implements Kernels {
       int live = 0;
       for (int r = 0; r < rn; r++) {
         int i = t0 + r;
-        double norm = ClipMath.normOfLanes(lanes, 8 * r);
-        if (norms != null) {
-          norms.put(norms.position() + i, norm);
-        }
-        if (Double.isNaN(norm) || !Double.isFinite(w[i])) {
-          rejected[rejectedCount++] = i;
-          continue;
-        }
-        accepted++;
-        double f = ClipMath.clipFactor(norm, clipNorm);
-        if (f < 1.0) {
-          clipped++;
-        }
-        double a = w[i] * f;
-        if (a != 0.0) { // zero weights add nothing
+        double a = tally.row(i, ClipMath.normOfLanes(lanes, 8 * r), w[i]);
+        if (a != 0.0) { // rejected rows and zero weights add nothing
           liveOff[live] = base + i * dim;
           liveScale[live++] = a;
         }
@@ -142,7 +126,7 @@ public final class JavaKernels implements Kernels {
         }
       }
     }
-    return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
+    return tally.result();
   }
 
   /**
@@ -175,25 +159,9 @@ public final class JavaKernels implements Kernels {
       DoubleBuffer sum, DoubleBuffer norms) {
     int rowsPos = rows.position();
     double[] scale = new double[batch];
-    int accepted = 0;
-    int clipped = 0;
-    int[] rejected = new int[batch];
-    int rejectedCount = 0;
+    ClipTally tally = new ClipTally(batch, clipNorm, norms);
     for (int i = 0; i < batch; i++) {
-      double norm = ClipMath.l2Norm(rows, rowsPos + i * dim, dim);
-      if (norms != null) {
-        norms.put(norms.position() + i, norm);
-      }
-      if (Double.isNaN(norm) || !Double.isFinite(w[i])) {
-        rejected[rejectedCount++] = i;
-        continue;
-      }
-      accepted++;
-      double f = ClipMath.clipFactor(norm, clipNorm);
-      if (f < 1.0) {
-        clipped++;
-      }
-      scale[i] = w[i] * f;
+      scale[i] = tally.row(i, ClipMath.l2Norm(rows, rowsPos + i * dim, dim), w[i]);
     }
     float[] scratch = new float[Math.min(dim, COLUMN_BLOCK)];
     double[] acc = new double[Math.min(dim, COLUMN_BLOCK)];
@@ -218,7 +186,7 @@ public final class JavaKernels implements Kernels {
       ((Buffer) sumView).position(sumPos + c0);
       sumView.put(acc, 0, len);
     }
-    return new ClipResult(accepted, clipped, Arrays.copyOf(rejected, rejectedCount));
+    return tally.result();
   }
 
   private static void axpy(double a, float[] x, int xOff, double[] y, int yOff, int n) {
