@@ -114,34 +114,15 @@ public final class AuditReport {
           ms(rs, t -> t.loss().auc(), 3), ms(rs, t -> t.liraOnline().auc(), 3),
           ms(rs, t -> t.liraOnline().tprAt1PctFpr(), 3), ms(rs, t -> t.liraOnline().tprAt01PctFpr(), 3),
           ms(rs, t -> t.liraOnline().advantage(), 3), ms(rs, t -> t.liraOnline().ppv(), 3),
-          ms(rs, t -> mean(t.exposures()), 1), extracted, secrets, ms(rs, t -> t.oneRunEpsilon(), 2), v, r,
+          ms(rs, t -> ReportFormat.mean(t.exposures()), 1), extracted, secrets, ms(rs, t -> t.oneRunEpsilon(), 2), v, r,
           ms(rs, t -> t.cpEpsilon(), 2)));
     }
     return sb.toString();
   }
 
-  private static double mean(double[] xs) {
-    double s = 0;
-    for (double x : xs) {
-      s += x;
-    }
-    return xs.length == 0 ? Double.NaN : s / xs.length;
-  }
-
   private static String ms(List<CentralAudit.TargetResult> rs,
       java.util.function.ToDoubleFunction<CentralAudit.TargetResult> f, int digits) {
-    double[] xs = rs.stream().mapToDouble(f).toArray();
-    double m = mean(xs);
-    if (Double.isInfinite(m)) {
-      return "∞";
-    }
-    double var = 0;
-    for (double x : xs) {
-      var += (x - m) * (x - m);
-    }
-    double sd = xs.length > 1 ? Math.sqrt(var / (xs.length - 1)) : 0;
-    String fmt = "%." + digits + "f";
-    return String.format(Locale.ROOT, fmt + " ± " + fmt, m, sd);
+    return ReportFormat.meanSd(rs.stream().mapToDouble(f).toArray(), digits);
   }
 
   private static void plot(Path png, String title, Map<String, List<CentralAudit.TargetResult>> results,

@@ -61,7 +61,7 @@ public final class FederatedAuditReport {
     Map<String, RocCurve> miaRocs = new LinkedHashMap<>();
     for (Map.Entry<Double, List<Run>> e : byEps.entrySet()) {
       List<Run> rs = e.getValue();
-      String label = Double.isInfinite(e.getKey()) ? "∞" : fmt(e.getKey(), 0);
+      String label = Double.isInfinite(e.getKey()) ? "∞" : ReportFormat.fixed(e.getKey(), 0);
       int v = 0;
       int r = 0;
       double worst = Double.NEGATIVE_INFINITY;
@@ -75,7 +75,7 @@ public final class FederatedAuditReport {
           ms(rs, x -> x.get("accountant_epsilon"), 2), ms(rs, x -> x.get("final_accuracy"), 3),
           ms(rs, x -> x.get("released_whitened", "auc_included_vs_excluded"), 3), v, r,
           ms(rs, x -> x.get("released_whitened", "one_run_epsilon_lower_bound"), 2),
-          Double.isInfinite(e.getKey()) ? "—" : fmt(worst, 2),
+          Double.isInfinite(e.getKey()) ? "—" : ReportFormat.fixed(worst, 2),
           ms(rs, x -> x.get("released_sum", "one_run_epsilon_lower_bound"), 2),
           ms(rs, x -> x.get("final_model", "one_run_epsilon_lower_bound"), 2)));
       if (data) {
@@ -155,23 +155,6 @@ public final class FederatedAuditReport {
   }
 
   private static String ms(List<Run> rs, java.util.function.ToDoubleFunction<Run> f, int digits) {
-    double[] xs = rs.stream().mapToDouble(f).toArray();
-    double m = 0;
-    for (double x : xs) {
-      m += x / xs.length;
-    }
-    if (Double.isInfinite(m)) {
-      return "∞";
-    }
-    double var = 0;
-    for (double x : xs) {
-      var += (x - m) * (x - m);
-    }
-    double sd = xs.length > 1 ? Math.sqrt(var / (xs.length - 1)) : 0;
-    return xs.length > 1 ? fmt(m, digits) + " ± " + fmt(sd, digits) : fmt(m, digits);
-  }
-
-  private static String fmt(double x, int digits) {
-    return String.format(Locale.ROOT, "%." + digits + "f", x);
+    return ReportFormat.meanSd(rs.stream().mapToDouble(f).toArray(), digits);
   }
 }
