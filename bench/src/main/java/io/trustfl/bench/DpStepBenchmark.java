@@ -177,6 +177,13 @@ public class DpStepBenchmark {
   @Benchmark
   public Params plainStep(ModelState m) {
     PlainStepResult r = m.stepModel.step(m.batch, m.params);
+    plainUpdate(m, r);
+    m.cpu.ops++;
+    return m.params;
+  }
+
+  /** The plain step after the graph: finiteness check, mean gradient, Adam. */
+  private static void plainUpdate(ModelState m, PlainStepResult r) {
     double[][] g = r.gradientSum();
     requireFinite(g);
     double inv = 1.0 / m.batch.size();
@@ -186,8 +193,6 @@ public class DpStepBenchmark {
       }
     }
     m.optimizer.step(m.params, g);
-    m.cpu.ops++;
-    return m.params;
   }
 
   /** DP step: {@code dp_train_step}, finiteness check, noise and division by the expected batch, Adam. */
@@ -221,15 +226,7 @@ public class DpStepBenchmark {
       PlainStepResult r = m.stepModel.step(m.batch, m.params);
       long w1 = System.nanoTime();
       long t1 = p.threads.getCurrentThreadCpuTime();
-      double[][] g = r.gradientSum();
-      requireFinite(g);
-      double inv = 1.0 / m.batch.size();
-      for (double[] t : g) {
-        for (int j = 0; j < t.length; j++) {
-          t[j] *= inv;
-        }
-      }
-      m.optimizer.step(m.params, g);
+      plainUpdate(m, r);
       long w2 = System.nanoTime();
       long c2 = p.os.getProcessCpuTime();
       long t2 = p.threads.getCurrentThreadCpuTime();

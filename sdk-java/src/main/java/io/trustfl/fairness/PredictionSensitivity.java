@@ -132,13 +132,7 @@ public final class PredictionSensitivity {
   public static Accumulated accumulate(InputGradients task, io.trustfl.train.Params taskParams,
       InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
       io.trustfl.train.DenseFeatures x) {
-    if (protectedClass < 0 || protectedClass >= protectedModel.classes()) {
-      throw new IllegalArgumentException("protectedClass must be in [0, " + protectedModel.classes() + "), got "
-          + protectedClass);
-    }
-    if (x.rows() == 0) {
-      throw new IllegalArgumentException("APS needs at least one example");
-    }
+    checkApsArguments(protectedModel, protectedClass, x);
     InputGradients.Jacobians tj = task.compute(x, taskParams);
     InputGradients.Jacobians pj = protectedModel.compute(x, protectedParams);
     double[] v = uniform(task.classes());
@@ -151,6 +145,17 @@ public final class PredictionSensitivity {
       total += ps(jp, v, protectedWeights(g));
     }
     return new Accumulated(total / x.rows(), x.rows());
+  }
+
+  private static void checkApsArguments(InputGradients protectedModel, int protectedClass,
+      io.trustfl.train.DenseFeatures x) {
+    if (protectedClass < 0 || protectedClass >= protectedModel.classes()) {
+      throw new IllegalArgumentException("protectedClass must be in [0, " + protectedModel.classes() + "), got "
+          + protectedClass);
+    }
+    if (x.rows() == 0) {
+      throw new IllegalArgumentException("APS needs at least one example");
+    }
   }
 
   /**
@@ -179,13 +184,7 @@ public final class PredictionSensitivity {
   public static Accumulated accumulatePredicted(InputGradients task, io.trustfl.train.Params taskParams,
       InputGradients protectedModel, io.trustfl.train.Params protectedParams, int protectedClass,
       io.trustfl.train.DenseFeatures x) {
-    if (protectedClass < 0 || protectedClass >= protectedModel.classes()) {
-      throw new IllegalArgumentException("protectedClass must be in [0, " + protectedModel.classes() + "), got "
-          + protectedClass);
-    }
-    if (x.rows() == 0) {
-      throw new IllegalArgumentException("APS needs at least one example");
-    }
+    checkApsArguments(protectedModel, protectedClass, x);
     InputGradients.Directional t = task.directional(x, taskParams,
         z -> probabilityGradientWeights(z, io.trustfl.fairness.Mitigation.argmax(z)));
     InputGradients.Directional g = protectedModel.directional(x, protectedParams,
