@@ -5,38 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code trustfl privacy}: output, JSON, exit codes and one-line errors. */
 class PrivacyCommandTest {
-  /** Output, error stream and exit code of one run. */
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = TrustflCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static void assertBadInput(String expectedInMessage, String... args) {
-    Run r = run(args);
-    assertEquals(2, r.code(), r.err());
-    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().contains(expectedInMessage), r.err());
-    assertEquals("", r.out());
-  }
-
   @Test
   void epsilonReferenceVector() {
-    Run r = run("privacy", "epsilon", "--sampling-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2250",
-        "--delta", "1e-5");
+    CliRun r = CliRun.of("privacy", "epsilon", "--sampling-rate", "0.04", "--noise-multiplier", "1.5", "--steps",
+        "2250", "--delta", "1e-5");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("epsilon = 7.329111171"), r.out());
     assertTrue(r.out().contains("orders: opacus, best order: 3.9"), r.out());
@@ -44,8 +20,8 @@ class PrivacyCommandTest {
 
   @Test
   void epsilonJson() {
-    Run r = run("privacy", "epsilon", "--sampling-rate", "0.0025", "--noise-multiplier", "1.3", "--steps", "6000",
-        "--delta", "1e-5", "--orders", "tf-privacy", "--json");
+    CliRun r = CliRun.of("privacy", "epsilon", "--sampling-rate", "0.0025", "--noise-multiplier", "1.3", "--steps",
+        "6000", "--delta", "1e-5", "--orders", "tf-privacy", "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     assertEquals(0.7242234026109595, o.get("epsilon").getAsDouble(), 1e-8);
@@ -56,7 +32,7 @@ class PrivacyCommandTest {
 
   @Test
   void epsilonPld() {
-    Run r = run("privacy", "epsilon", "--sampling-rate", "1", "--noise-multiplier", "0.7", "--steps", "2",
+    CliRun r = CliRun.of("privacy", "epsilon", "--sampling-rate", "1", "--noise-multiplier", "0.7", "--steps", "2",
         "--delta", "1e-5", "--accountant", "pld", "--discretization", "1e-3", "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -66,52 +42,52 @@ class PrivacyCommandTest {
 
   @Test
   void noiseReferenceVector() {
-    Run r = run("privacy", "noise", "--sampling-rate", "0.04", "--epsilon", "8", "--delta", "1e-5", "--steps",
+    CliRun r = CliRun.of("privacy", "noise", "--sampling-rate", "0.04", "--epsilon", "8", "--delta", "1e-5", "--steps",
         "2250", "--precision", "1e-6", "--json");
     assertEquals(0, r.code(), r.err());
     JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
     double sigma = o.get("noiseMultiplier").getAsDouble();
     assertTrue(sigma >= 1.415787144 - 1e-9 && sigma - 1.415787144 <= 1e-6, "sigma " + sigma);
     assertTrue(o.get("achievedEpsilon").getAsDouble() <= 8);
-    Run text = run("privacy", "noise", "--sampling-rate", "0.04", "--epsilon", "8", "--delta", "1e-5", "--steps",
-        "2250");
+    CliRun text = CliRun.of("privacy", "noise", "--sampling-rate", "0.04", "--epsilon", "8", "--delta", "1e-5",
+        "--steps", "2250");
     assertEquals(0, text.code(), text.err());
     assertTrue(text.out().startsWith("noise multiplier = 1.4158"), text.out());
   }
 
   @Test
   void badInputIsOneLineWithExitCode2() {
-    assertBadInput("--sampling-rate must be in (0, 1], got 1.5", "privacy", "epsilon", "--sampling-rate", "1.5",
+    CliRun.assertBadInput("--sampling-rate must be in (0, 1], got 1.5", "privacy", "epsilon", "--sampling-rate", "1.5",
         "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5");
-    assertBadInput("--sampling-rate must be in (0, 1], got 0.0", "privacy", "noise", "--sampling-rate", "0",
+    CliRun.assertBadInput("--sampling-rate must be in (0, 1], got 0.0", "privacy", "noise", "--sampling-rate", "0",
         "--epsilon", "1", "--steps", "10", "--delta", "1e-5");
-    assertBadInput("--noise-multiplier must be finite and > 0, got -1.0", "privacy", "epsilon", "--sampling-rate",
-        "0.1", "--noise-multiplier", "-1", "--steps", "10", "--delta", "1e-5");
-    assertBadInput("--noise-multiplier must be finite and > 0, got 0.0", "privacy", "epsilon", "--sampling-rate",
+    CliRun.assertBadInput("--noise-multiplier must be finite and > 0, got -1.0", "privacy", "epsilon",
+        "--sampling-rate", "0.1", "--noise-multiplier", "-1", "--steps", "10", "--delta", "1e-5");
+    CliRun.assertBadInput("--noise-multiplier must be finite and > 0, got 0.0", "privacy", "epsilon", "--sampling-rate",
         "0.1", "--noise-multiplier", "0", "--steps", "10", "--delta", "1e-5");
-    assertBadInput("--delta must be in (0, 1), got 1.0", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--delta must be in (0, 1), got 1.0", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "10", "--delta", "1");
-    assertBadInput("--delta must be in (0, 1), got 0.0", "privacy", "noise", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--delta must be in (0, 1), got 0.0", "privacy", "noise", "--sampling-rate", "0.1",
         "--epsilon", "1", "--steps", "10", "--delta", "0");
-    assertBadInput("--steps must be >= 0, got -3", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--steps must be >= 0, got -3", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "-3", "--delta", "1e-5");
-    assertBadInput("--steps must be >= 1, got 0", "privacy", "noise", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--steps must be >= 1, got 0", "privacy", "noise", "--sampling-rate", "0.1",
         "--epsilon", "1", "--steps", "0", "--delta", "1e-5");
-    assertBadInput("--epsilon must be finite and > 0, got -2.0", "privacy", "noise", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--epsilon must be finite and > 0, got -2.0", "privacy", "noise", "--sampling-rate", "0.1",
         "--epsilon", "-2", "--steps", "10", "--delta", "1e-5");
-    assertBadInput("Unknown option: '--bogus'", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("Unknown option: '--bogus'", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "--bogus");
-    assertBadInput("--accountant must be one of rdp, pld, got 'moments'", "privacy", "epsilon",
+    CliRun.assertBadInput("--accountant must be one of rdp, pld, got 'moments'", "privacy", "epsilon",
         "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5",
         "--accountant", "moments");
-    assertBadInput("--orders must be one of opacus, dp-accounting, tf-privacy, got 'x'", "privacy", "epsilon",
+    CliRun.assertBadInput("--orders must be one of opacus, dp-accounting, tf-privacy, got 'x'", "privacy", "epsilon",
         "--sampling-rate", "0.1", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "--orders", "x");
-    assertBadInput("--orders applies to --accountant rdp only", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("--orders applies to --accountant rdp only", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "--accountant", "pld", "--orders",
         "opacus");
-    assertBadInput("Missing required option: '--delta=D'", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("Missing required option: '--delta=D'", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "10");
-    assertBadInput("'abc' is not a long", "privacy", "epsilon", "--sampling-rate", "0.1",
+    CliRun.assertBadInput("'abc' is not a long", "privacy", "epsilon", "--sampling-rate", "0.1",
         "--noise-multiplier", "1", "--steps", "abc", "--delta", "1e-5");
   }
 
@@ -119,10 +95,10 @@ class PrivacyCommandTest {
   void helpOnEveryCommand() {
     for (String[] args : new String[][] {{"privacy", "--help"}, {"privacy", "epsilon", "--help"},
         {"privacy", "noise", "--help"}}) {
-      Run r = run(args);
+      CliRun r = CliRun.of(args);
       assertEquals(0, r.code());
       assertTrue(r.out().startsWith("Usage: trustfl privacy"), r.out());
     }
-    assertTrue(run("privacy", "epsilon", "--help").out().contains("--sampling-rate=Q"));
+    assertTrue(CliRun.of("privacy", "epsilon", "--help").out().contains("--sampling-rate=Q"));
   }
 }
